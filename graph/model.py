@@ -1,0 +1,320 @@
+"""The portfolio model: typed nodes and evidence-backed edges, and the conventions every module shares.
+
+Conventions (fixed once, relied on everywhere)
+----------------------------------------------
+* **Direction.** An edge ``A -> B`` means *A depends on B*: if B fails, A is impacted.
+  So the impact of a failure of B is found among B's *ancestors*, and what A depends on among A's
+  *descendants*. Actors point at what they use (``helseaktor -USES-> praksisinfo``).
+* **Ids** are stable slugs derived from the document's names (:func:`slugify`): ``tjenesteportal-for-helseaktor``.
+  Never random, so a second load of the same document yields the same ids.
+* **Evidence.** Every edge carries the sentence it came from (after line-joining), the document and the line
+  the sentence starts on, a ``confidence`` and the ``rule`` that produced it. Curated edges carry the
+  overlay's reason as evidence and the overlay's line.
+* **Confidence.** ``stated`` (a sentence says it), ``curated`` (an architect's overlay says it),
+  ``inferred`` (a rule derived it from a generic phrase such as "Benyttes av fagsystemer").
+  ``min_confidence`` orders them stated > curated > inferred.
+* **Strength.** ``hard``: losing the target takes the source down. ``soft``: the source degrades.
+* **Alternatives.** Edges of one source sharing an ``alt_group`` are alternatives: the group is lost only when
+  every member is lost; losing some members degrades the source.
+* **Scope.** An edge may name the actors whose *access* goes through it (``scope``): Praksisinfo is reached by
+  helseaktører *via* the portal. Losing a scoped edge makes the source down *for those actors* and degraded
+  for everyone else.
+
+Examples
+--------
+>>> slugify("Tjenesteportal for helseaktør")
+'tjenesteportal-for-helseaktor'
+>>> slugify("Økonomimodulen")
+'okonomimodulen'
+>>> Confidence.INFERRED.rank < Confidence.CURATED.rank < Confidence.STATED.rank
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+import networkx as nx
+
+__all__ = [
+    "Confidence",
+    "Edge",
+    "Entry",
+    "Finding",
+    "Node",
+    "NodeKind",
+    "Portfolio",
+    "RelType",
+    "Strength",
+    "fold",
+    "from_networkx",
+    "slugify",
+    "to_networkx",
+]
+
+
+class NodeKind(StrEnum):
+    """What a node is. Portfolio entries are ``system`` or ``integration`` (an integration is also a system)."""
+
+    SYSTEM = "system"
+    INTEGRATION = "integration"
+    ACTOR = "actor"
+    EXTERNAL = "external"  # a system or channel outside the portfolio: RINA, HelseID, Helsenorge, post
+    WEBSITE = "website"  # a site hosted on a portfolio platform
+
+    @property
+    def label(self) -> str:
+        """The Neo4j label for this kind (``:System``, ``:Actor`` …)."""
+        return self.value.capitalize()
+
+
+class RelType(StrEnum):
+    """Relation types. Every one reads *source depends on target*."""
+
+    USES = "USES"  # an actor or system uses the target
+    ACCESSED_VIA = "ACCESSED_VIA"  # the source is reached by its users through the target (a portal, a channel)
+    AUTHENTICATES_WITH = "AUTHENTICATES_WITH"  # the source logs its users in with the target
+    RECEIVES_FROM = "RECEIVES_FROM"  # the source gets data or documents from the target
+    DELIVERS_VIA = "DELIVERS_VIA"  # the source delivers its output through the target
+    EXPOSES_VIA = "EXPOSES_VIA"  # the source exposes content or an API through the target
+    HOSTED_ON = "HOSTED_ON"  # the source runs on the target platform
+    BUILT_ON = "BUILT_ON"  # the source is a version or customisation of the target product
+    TRANSFERS_TO = "TRANSFERS_TO"  # the source moves data to the target and needs it to be there
+    INTEGRATES_VIA = "INTEGRATES_VIA"  # the source's integrations run through the target
+    EXCHANGES_WITH = "EXCHANGES_WITH"  # two parties collaborate through the source (both directions)
+    PART_OF = "PART_OF"  # the source is a part of the target
+
+
+class Confidence(StrEnum):
+    """How sure we are an edge exists."""
+
+    STATED = "stated"
+    CURATED = "curated"
+    INFERRED = "inferred"
+
+    @property
+    def rank(self) -> int:
+        return {"inferred": 1, "curated": 2, "stated": 3}[self.value]
+
+
+class Strength(StrEnum):
+    HARD = "hard"
+    SOFT = "soft"
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    name: str
+    kind: NodeKind
+    labels: tuple[NodeKind, ...] = ()  # every kind that applies; always contains ``kind``
+    aliases: tuple[str, ...] = ()
+    short: str | None = None  # the abbreviation, when the document gives one
+    category: str | None = None  # the entry's own label for itself: "Saksbehandlingssystem"
+    description: str | None = None
+    owner: str | None = None
+    url: str | None = None
+    document: str | None = None
+    line: int | None = None
+    entry: str | None = None  # the exact name of the document entry the node came from
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["kind"] = self.kind.value
+        d["labels"] = [k.value for k in self.labels]
+        d["aliases"] = list(self.aliases)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Node:
+        return cls(
+            id=d["id"],
+            name=d["name"],
+            kind=NodeKind(d["kind"]),
+            labels=tuple(NodeKind(k) for k in d.get("labels") or (d["kind"],)),
+            aliases=tuple(d.get("aliases") or ()),
+            short=d.get("short"),
+            category=d.get("category"),
+            description=d.get("description"),
+            owner=d.get("owner"),
+            url=d.get("url"),
+            document=d.get("document"),
+            line=d.get("line"),
+            entry=d.get("entry"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str
+    target: str
+    type: RelType
+    evidence: str
+    confidence: Confidence = Confidence.STATED
+    strength: Strength = Strength.HARD
+    document: str | None = None
+    line: int | None = None
+    alt_group: str | None = None
+    scope: tuple[str, ...] = ()  # actor ids whose access goes through this edge
+    rule: str | None = None  # the extraction rule, or "overlay"
+    note: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.source, self.target, self.type.value)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["type"] = self.type.value
+        d["confidence"] = self.confidence.value
+        d["strength"] = self.strength.value
+        d["scope"] = list(self.scope)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Edge:
+        return cls(
+            source=d["source"],
+            target=d["target"],
+            type=RelType(d["type"]),
+            evidence=d["evidence"],
+            confidence=Confidence(d.get("confidence", "stated")),
+            strength=Strength(d.get("strength", "hard")),
+            document=d.get("document"),
+            line=d.get("line"),
+            alt_group=d.get("alt_group"),
+            scope=tuple(d.get("scope") or ()),
+            rule=d.get("rule"),
+            note=d.get("note"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A data-quality observation about the document: a copied description, a misspelt name …"""
+
+    code: str
+    message: str
+    nodes: tuple[str, ...] = ()
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "nodes": list(self.nodes), "line": self.line}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One row of the document's table, with the exact name it was written with."""
+
+    name: str
+    line: int
+    nodes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "line": self.line, "nodes": list(self.nodes)}
+
+
+@dataclass(frozen=True, slots=True)
+class Portfolio:
+    """Everything a document (plus overlay) says: the unit loaded into a store."""
+
+    document: str
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    findings: tuple[Finding, ...] = ()
+    entries: tuple[Entry, ...] = ()
+    notes: tuple[str, ...] = ()  # text of the document that is not an entry (a closing paragraph)
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def revision(self) -> str:
+        """A content hash: the same nodes and edges give the same revision."""
+        payload = json.dumps(
+            {"nodes": [n.to_dict() for n in self.nodes], "edges": [e.to_dict() for e in self.edges]},
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+    def node(self, node_id: str) -> Node:
+        for n in self.nodes:
+            if n.id == node_id:
+                return n
+        raise KeyError(node_id)
+
+    def with_(self, **changes: Any) -> Portfolio:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "revision": self.revision,
+            "meta": dict(self.meta),
+            "entries": [e.to_dict() for e in self.entries],
+            "nodes": [n.to_dict() for n in self.nodes],
+            "edges": [e.to_dict() for e in self.edges],
+            "findings": [f.to_dict() for f in self.findings],
+            "notes": list(self.notes),
+        }
+
+
+_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
+
+
+def fold(text: str) -> str:
+    """Case- and accent-fold a name for matching: Norwegian letters become ASCII.
+
+    >>> fold("Økonomimodulen"), fold("Blåresept"), fold("HAPI")
+    ('okonomimodulen', 'blaresept', 'hapi')
+    """
+    text = text.translate(_FOLD)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.casefold()
+
+
+def slugify(name: str) -> str:
+    """A stable id from a name.
+
+    >>> slugify("Helsedirektoratets integrasjonsplattform (hINT)")
+    'helsedirektoratets-integrasjonsplattform-hint'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
+
+
+def to_networkx(portfolio: Portfolio) -> nx.MultiDiGraph:
+    """The portfolio as a MultiDiGraph: node attributes are the node's fields, edges are keyed by type.
+
+    >>> p = Portfolio("demo", (Node("a", "A", NodeKind.SYSTEM), Node("b", "B", NodeKind.SYSTEM)),
+    ...               (Edge("a", "b", RelType.USES, "A uses B."),))
+    >>> G = to_networkx(p)
+    >>> list(G.edges(keys=True))
+    [('a', 'b', 'USES')]
+    >>> from_networkx(G) == p.with_(meta={"revision": p.revision})
+    True
+    """
+    G = nx.MultiDiGraph(document=portfolio.document, revision=portfolio.revision, **portfolio.meta)
+    for n in portfolio.nodes:
+        G.add_node(n.id, **n.to_dict())
+    for e in portfolio.edges:
+        G.add_edge(e.source, e.target, key=e.type.value, **e.to_dict())
+    return G
+
+
+def from_networkx(G: nx.MultiDiGraph) -> Portfolio:
+    """Back from a graph built by :func:`to_networkx` (findings, entries and notes are not in the graph)."""
+    meta = {k: str(v) for k, v in G.graph.items() if k != "document"}
+    nodes = tuple(Node.from_dict(d) for _, d in G.nodes(data=True))
+    edges = tuple(Edge.from_dict(d) for _, _, d in G.edges(data=True))
+    return Portfolio(document=str(G.graph.get("document", "")), nodes=nodes, edges=edges, meta=meta)
+
+
+def sorted_unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(items)))
