@@ -79,7 +79,9 @@ class RelType(StrEnum):
     """Relation types. Every one reads *source depends on target*."""
 
     USES = "USES"  # an actor or system uses the target
-    ACCESSED_VIA = "ACCESSED_VIA"  # the source is reached by its users through the target (a portal, a channel)
+    ACCESSED_VIA = (
+        "ACCESSED_VIA"  # the source is reached by its users through the target (a portal, a channel)
+    )
     AUTHENTICATES_WITH = "AUTHENTICATES_WITH"  # the source logs its users in with the target
     RECEIVES_FROM = "RECEIVES_FROM"  # the source gets data or documents from the target
     DELIVERS_VIA = "DELIVERS_VIA"  # the source delivers its output through the target
@@ -124,6 +126,11 @@ class Node:
     document: str | None = None
     line: int | None = None
     entry: str | None = None  # the exact name of the document entry the node came from
+
+    def __post_init__(self) -> None:
+        # Labels always lead with the node's own kind, without duplicates.
+        labels = (self.kind, *(k for k in self.labels if k != self.kind))
+        object.__setattr__(self, "labels", labels)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

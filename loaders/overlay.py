@@ -1,0 +1,249 @@
+"""The curated overlay: architects' additions, removals and corrections, each with a reason.
+
+Format (``seed/overlay.yaml``)::
+
+    version: 1
+    document: hdir-systemportefolje-2023.txt     # the document it was written for
+    nodes:
+      add:    [{id, name, kind, aliases?, owner?, description?, reason}]
+      update: [{id, name?, kind?, aliases?, owner?, description?, reason}]   # aliases are added
+      remove: [{id, reason}]                                                 # and every edge touching it
+    edges:
+      add:    [{source, target, type, strength?, alt_group?, scope?, reason}]
+      update: [{source, target, type, strength?, alt_group?, scope?, reason}]
+      remove: [{source, target, type, reason}]
+
+Curated edges get ``confidence: curated``, the reason as evidence and the overlay's line as source line.
+Every problem raises :class:`~loaders.errors.LoadError` naming the overlay line; nothing is half-applied.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+from graph.model import Confidence, Edge, Finding, Node, NodeKind, Portfolio, RelType, Strength
+from loaders.errors import LoadError
+
+__all__ = ["apply_overlay", "read_overlay"]
+
+_SECTIONS = {"nodes": {"add", "update", "remove"}, "edges": {"add", "update", "remove"}}
+_FIELDS = {
+    ("nodes", "add"): ({"id", "name", "kind", "reason"}, {"aliases", "owner", "description", "labels"}),
+    ("nodes", "update"): ({"id", "reason"}, {"name", "kind", "aliases", "owner", "description", "labels"}),
+    ("nodes", "remove"): ({"id", "reason"}, set()),
+    ("edges", "add"): ({"source", "target", "type", "reason"}, {"strength", "alt_group", "scope"}),
+    ("edges", "update"): ({"source", "target", "type", "reason"}, {"strength", "alt_group", "scope"}),
+    ("edges", "remove"): ({"source", "target", "type", "reason"}, set()),
+}
+
+
+def _line(node: Any, key: str | int | None = None) -> int | None:
+    lc = getattr(node, "lc", None)
+    if lc is None:
+        return None
+    if key is None:
+        return int(lc.line) + 1
+    try:
+        pos = lc.key(key) if isinstance(node, CommentedMap) else lc.item(key)
+        return int(pos[0]) + 1
+    except (KeyError, IndexError, TypeError):
+        return int(lc.line) + 1
+
+
+def read_overlay(data: bytes, source: str) -> CommentedMap:
+    """Parse and check the overlay's shape (not yet its ids: that needs the portfolio)."""
+    try:
+        doc = YAML(typ="rt").load(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise LoadError(source, data.count(b"\n", 0, exc.start) + 1, "invalid UTF-8") from None
+    except YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise LoadError(source, mark.line + 1 if mark else None, f"not valid YAML: {problem}") from None
+    if not isinstance(doc, CommentedMap):
+        raise LoadError(source, None, "the overlay must be a mapping with 'version', 'nodes' and 'edges'")
+    unknown = set(doc) - {"version", "document", *_SECTIONS}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise LoadError(
+            source,
+            _line(doc, key),
+            f"unknown top-level key {key!r}; expected version, document, nodes, edges",
+        )
+    if doc.get("version") != 1:
+        raise LoadError(source, _line(doc, "version"), "'version: 1' is required")
+    for section, ops in _SECTIONS.items():
+        block = doc.get(section)
+        if block is None:
+            continue
+        if not isinstance(block, CommentedMap):
+            raise LoadError(source, _line(doc, section), f"'{section}' must be a mapping of {sorted(ops)}")
+        for op, items in block.items():
+            if op not in ops:
+                raise LoadError(
+                    source, _line(block, op), f"unknown operation '{section}.{op}'; expected {sorted(ops)}"
+                )
+            if not isinstance(items, CommentedSeq):
+                raise LoadError(source, _line(block, op), f"'{section}.{op}' must be a list")
+            required, optional = _FIELDS[(section, op)]
+            for i, item in enumerate(items):
+                where = _line(items, i)
+                if not isinstance(item, CommentedMap):
+                    raise LoadError(source, where, f"each '{section}.{op}' item must be a mapping")
+                missing = required - set(item)
+                if missing:
+                    raise LoadError(
+                        source, where, f"'{section}.{op}' item lacks {', '.join(sorted(missing))}"
+                    )
+                extra = set(item) - required - optional
+                if extra:
+                    raise LoadError(
+                        source, _line(item, sorted(extra)[0]), f"unknown field {sorted(extra)[0]!r}"
+                    )
+                if not str(item["reason"]).strip():
+                    raise LoadError(source, _line(item, "reason"), "every change needs a non-empty reason")
+    return doc
+
+
+def _enum(source: str, item: CommentedMap, key: str, enum: type[Any]) -> Any:
+    try:
+        return enum(item[key])
+    except ValueError:
+        allowed = ", ".join(e.value for e in enum)
+        raise LoadError(source, _line(item, key), f"{key} {item[key]!r} is not one of {allowed}") from None
+
+
+def _need(source: str, nodes: dict[str, Node], item: CommentedMap, key: str) -> str:
+    node_id = str(item[key])
+    if node_id not in nodes:
+        close = difflib.get_close_matches(node_id, list(nodes), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise LoadError(source, _line(item, key), f"unknown node id {node_id!r}{hint}")
+    return node_id
+
+
+def apply_overlay(portfolio: Portfolio, doc: CommentedMap, source: str) -> Portfolio:
+    """A new portfolio with the overlay applied. The input is never changed."""
+    name = Path(source).name
+    expected = doc.get("document")
+    if expected and Path(str(expected)).name != Path(portfolio.document).name:
+        raise LoadError(
+            source,
+            _line(doc, "document"),
+            f"written for {expected!r}, not for {Path(portfolio.document).name!r}",
+        )
+    nodes = {n.id: n for n in portfolio.nodes}
+    edges = {e.key: e for e in portfolio.edges}
+    findings = list(portfolio.findings)
+    node_ops = doc.get("nodes") or {}
+    edge_ops = doc.get("edges") or {}
+
+    for item in node_ops.get("add", []):
+        node_id = str(item["id"])
+        if node_id in nodes:
+            raise LoadError(source, _line(item, "id"), f"node {node_id!r} already exists; use nodes.update")
+        nodes[node_id] = Node(
+            id=node_id,
+            name=str(item["name"]),
+            kind=_enum(source, item, "kind", NodeKind),
+            aliases=tuple(str(a) for a in item.get("aliases", [])),
+            owner=item.get("owner"),
+            description=item.get("description"),
+            document=name,
+            line=_line(item),
+        )
+    for item in node_ops.get("update", []):
+        node_id = _need(source, nodes, item, "id")
+        n = nodes[node_id]
+        changes: dict[str, Any] = {}
+        for fld in ("name", "owner", "description"):
+            if fld in item:
+                changes[fld] = str(item[fld])
+        if "kind" in item:
+            changes["kind"] = _enum(source, item, "kind", NodeKind)
+        if "aliases" in item:
+            changes["aliases"] = tuple(dict.fromkeys((*n.aliases, *(str(a) for a in item["aliases"]))))
+        nodes[node_id] = replace(n, **changes)
+    for item in node_ops.get("remove", []):
+        node_id = _need(source, nodes, item, "id")
+        del nodes[node_id]
+        for touching in [k for k in edges if node_id in k[:2]]:
+            del edges[touching]
+        findings.append(
+            Finding("curated-removal", f"node {node_id} removed: {item['reason']}", (node_id,), _line(item))
+        )
+
+    for item in edge_ops.get("add", []):
+        s, t = _need(source, nodes, item, "source"), _need(source, nodes, item, "target")
+        rel = _enum(source, item, "type", RelType)
+        if (s, t, rel.value) in edges:
+            raise LoadError(
+                source, _line(item), f"edge {s} -{rel.value}-> {t} already exists; use edges.update"
+            )
+        edges[(s, t, rel.value)] = Edge(
+            source=s,
+            target=t,
+            type=rel,
+            evidence=str(item["reason"]),
+            confidence=Confidence.CURATED,
+            strength=_enum(source, item, "strength", Strength) if "strength" in item else Strength.HARD,
+            document=name,
+            line=_line(item),
+            alt_group=item.get("alt_group"),
+            scope=tuple(str(a) for a in item.get("scope", [])),
+            rule="overlay",
+        )
+    for item in edge_ops.get("update", []):
+        key = _edge_key(source, nodes, edges, item)
+        e = edges[key]
+        changes = {"note": f"{item['reason']} ({name}:{_line(item)})"}
+        if "strength" in item:
+            changes["strength"] = _enum(source, item, "strength", Strength)
+        if "alt_group" in item:
+            changes["alt_group"] = item["alt_group"]
+        if "scope" in item:
+            changes["scope"] = tuple(str(a) for a in item["scope"])
+        edges[key] = replace(e, **changes)
+    for item in edge_ops.get("remove", []):
+        key = _edge_key(source, nodes, edges, item)
+        del edges[key]
+        findings.append(
+            Finding(
+                "curated-removal",
+                f"edge {key[0]} -{key[2]}-> {key[1]} removed: {item['reason']}",
+                (key[0], key[1]),
+                _line(item),
+            )
+        )
+    for e in edges.values():
+        for actor in e.scope:
+            if actor not in nodes:
+                raise LoadError(
+                    source, None, f"edge {e.source} -> {e.target} is scoped to unknown node {actor!r}"
+                )
+    return portfolio.with_(
+        nodes=tuple(nodes.values()),
+        edges=tuple(sorted(edges.values(), key=lambda e: (e.source, e.target, e.type.value))),
+        findings=tuple(findings),
+    )
+
+
+def _edge_key(
+    source: str, nodes: dict[str, Node], edges: dict[tuple[str, str, str], Edge], item: CommentedMap
+) -> tuple[str, str, str]:
+    s, t = _need(source, nodes, item, "source"), _need(source, nodes, item, "target")
+    rel = _enum(source, item, "type", RelType)
+    key = (s, t, rel.value)
+    if key not in edges:
+        have = ", ".join(sorted(k[2] for k in edges if k[:2] == (s, t))) or "none"
+        raise LoadError(
+            source, _line(item), f"no edge {s} -{rel.value}-> {t} to change (types there: {have})"
+        )
+    return key
