@@ -257,4 +257,6 @@ def _is_url(line: str) -> bool:
 def _looks_like_new_entry(line: str) -> bool:
     """After a blank line, does this start a new entry even though the last sentence never ended?"""
     name, desc = split_name(line)
-    return desc is not None and bool(desc.split()) and desc.split()[0].endswith(".") and name[:1].isupper()
+    if desc is None or not desc.split() or name[-1:] in ".,;:" or len(name.split()) > 6:
+        return False  # "Legeforeningen. Skyløsning." ends a sentence; it does not name an entry
+    return desc.split()[0].endswith(".") and name[:1].isupper()

@@ -292,7 +292,7 @@ def between(t: Tagged, clause: str, ctx: Context) -> Iterator[Fact]:
 
 
 def exchange(t: Tagged, clause: str, ctx: Context) -> Iterator[Fact]:
-    for m in re.finditer(rf"\bsamhandling\s+med\s+(?P<list>{LIST})", clause):
+    for m in re.finditer(rf"\b[Ss]amhandling\s+med\s+(?P<list>{LIST})", clause):
         for other in items(t, m.group("list")):
             if other.kind in (MentionKind.ACTOR, MentionKind.NODE, MentionKind.PROPER):
                 yield Draft(SELF, Ref.of(other), RelType.EXCHANGES_WITH, "exchange")
