@@ -1,0 +1,26 @@
+"""Settings from the environment (``EAGRAPH_*``, ``NEO4J_*``), in one pydantic-settings class."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment. Nothing connects when this is built."""
+
+    model_config = SettingsConfigDict(env_prefix="EAGRAPH_", env_file=".env", extra="ignore")
+
+    store: Literal["memory", "neo4j"] = "memory"
+    portfolio: str | None = None  # a document in the seed layout; default: the shipped seed + overlay
+    neo4j_uri: str = Field("bolt://127.0.0.1:7687", validation_alias=AliasChoices("NEO4J_URI", "EAGRAPH_NEO4J_URI"))
+    neo4j_user: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_USER", "EAGRAPH_NEO4J_USER"))
+    neo4j_password: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("NEO4J_PASSWORD", "EAGRAPH_NEO4J_PASSWORD")
+    )
+    api_key: SecretStr | None = None  # required by admin endpoints; unset: admin endpoints refuse
+    read_api_key: bool = False  # True: reads need the API key too
+    cors_origins: list[str] = []  # CORS is off unless origins are listed
+    max_body_bytes: int = 64 * 1024
