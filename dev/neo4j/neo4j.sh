@@ -120,14 +120,16 @@ render_conf() {
 check_ready() {
     port_in_use "$NEO4J_BOLT_PORT" || return 1
     if [[ -n $PY ]]; then
-        NEO4J_URI="bolt://127.0.0.1:$NEO4J_BOLT_PORT" "$PY" - <<'EOF' >/dev/null 2>&1
+        local t=()
+        command -v timeout >/dev/null && t=(timeout 20)   # never let one probe eat the start timeout
+        NEO4J_URI="bolt://127.0.0.1:$NEO4J_BOLT_PORT" "${t[@]}" "$PY" - <<'EOF' >/dev/null 2>&1
 import os, sys
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError
 try:
     with GraphDatabase.driver(os.environ["NEO4J_URI"],
                               auth=(os.environ["NEO4J_USER"], os.environ["NEO4J_PASSWORD"]),
-                              connection_timeout=5) as d:
+                              connection_timeout=5, connection_acquisition_timeout=10) as d:
         d.execute_query("RETURN 1")
 except AuthError:
     sys.exit(2)
@@ -146,7 +148,7 @@ EOF
 cmd_start() {
     local pid
     if pid=$(running_pid); then
-        say "already running (pid $pid, bolt://127.0.0.1:$NEO4J_BOLT_PORT)"
+        say "already running (pid $pid, bolt://$(conf_value server.bolt.listen_address))"
         return 0
     fi
     rm -f "$PIDFILE"
@@ -253,10 +255,14 @@ cmd_stop() {
     say "stopped in $((SECONDS - t0))s"
 }
 
+conf_value() {   # a key from the rendered conf of the running server
+    sed -n "s/^$1=//p" "$NEO4J_HOME/conf/neo4j.conf" 2>/dev/null | tail -n1
+}
+
 cmd_status() {
     local pid
     if pid=$(running_pid); then
-        say "running (pid $pid) bolt://127.0.0.1:$NEO4J_BOLT_PORT http://127.0.0.1:$NEO4J_HTTP_PORT/ home $NEO4J_HOME"
+        say "running (pid $pid) bolt://$(conf_value server.bolt.listen_address) http://$(conf_value server.http.listen_address)/ home $NEO4J_HOME"
         return 0
     fi
     say "not running ($NEO4J_HOME)"
