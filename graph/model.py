@@ -125,6 +125,10 @@ class Node:
     line: int | None = None
     entry: str | None = None  # the exact name of the document entry the node came from
 
+    def __post_init__(self) -> None:
+        if self.kind not in self.labels:  # keep the documented invariant, so from_networkx round-trips
+            object.__setattr__(self, "labels", (self.kind, *self.labels))
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["kind"] = self.kind.value
