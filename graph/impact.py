@@ -63,7 +63,7 @@ import networkx as nx
 from graph.edges import RANK, Path, confidence_rank, edge_rank, hop, node_label, require_nodes
 from graph.model import Confidence, NodeKind
 
-__all__ = ["ActorImpact", "Impact", "ImpactedNode", "Loss", "State", "impact", "state_rank"]
+__all__ = ["ActorImpact", "Impact", "ImpactedNode", "Loss", "State", "impact", "impact_states", "state_rank"]
 
 OK, DEGRADED, DOWN = 0, 1, 2
 _NAMES = ("ok", "degraded", "down")
@@ -303,14 +303,17 @@ def _run(G: nx.MultiDiGraph, failed: tuple[str, ...], min_rank: int) -> _Run:
             if n not in run.distance:
                 run.distance[n] = run.distance[m] + 1
                 frontier.append(n)
-    for n in run.troubled:
+    # Explanation parents: one hop closer; fewest inferred hops on the way, then best evidence, then ids.
+    inferred_hops = dict.fromkeys(failed, 0)
+    for n in sorted(run.troubled, key=lambda x: (run.distance[x], x)):
         d = run.distance[n]
         options = [
-            (-edge_rank(G.succ[n][m][key]), m, key)
+            (inferred_hops[m] + (rank == 1), -rank, m, key)
             for m, key in run.contributing[n]
             if run.distance.get(m) == d - 1
+            for rank in (edge_rank(G.succ[n][m][key]),)
         ]
-        _, m, key = min(options)
+        inferred_hops[n], _, m, key = min(options)
         run.parent[n] = (m, key)
     # Causes: which failed nodes each troubled node traces back to (bitsets, propagated to a fixpoint).
     run.causes = {f: 1 << i for i, f in enumerate(failed)}
@@ -521,6 +524,24 @@ def impact(
         impacted=tuple(items),
         actors=_actors(G, run, min_rank),
     )
+
+
+def impact_states(
+    G: nx.MultiDiGraph, down: Iterable[str], *, min_confidence: Confidence | str = Confidence.INFERRED
+) -> dict[str, str]:
+    """Only the states of :func:`impact` (failed and impacted nodes, sorted by id), without explanations.
+
+    >>> from graph.examples import letters
+    >>> impact_states(letters(), ["helseid"])  # doctest: +NORMALIZE_WHITESPACE
+    {'helseaktor': 'down', 'helseid': 'down', 'praksisinfo': 'degraded',
+     'tjenesteportal-for-helseaktor': 'down'}
+    """
+    failed = require_nodes(G, down)
+    level, per_actor = _fixpoint(G, failed, confidence_rank(min_confidence))
+    out = {n: _NAMES[v] for n, v in level.items()}
+    for n in per_actor:
+        out.setdefault(n, State.DEGRADED)
+    return dict(sorted(out.items()))
 
 
 def _actors(G: nx.MultiDiGraph, run: _Run, min_rank: int) -> tuple[ActorImpact, ...]:

@@ -241,3 +241,9 @@ def test_impact_does_not_modify_the_graph():
     before = (list(G.nodes(data=True)), list(G.edges(keys=True, data=True)))
     impact(G, ["print", "helseid"])
     assert before == (list(G.nodes(data=True)), list(G.edges(keys=True, data=True)))
+
+
+def test_explanation_path_avoids_inferred_hops_further_along_when_it_can():
+    G = build([edge("a", "x"), edge("a", "y"), edge("x", "f", confidence=INFERRED), edge("y", "f")])
+    path = impact(G, ["f"]).by_id("a").path
+    assert path.nodes == ("a", "y", "f") and not path.inferred
