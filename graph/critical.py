@@ -10,10 +10,12 @@ Three signals, each well defined:
   hard edge outside any alt group; an alt group with a hard member). Node ``d`` dominates ``v`` when every
   chain of dependencies from ``v`` down to something that needs nothing passes through ``d``
   (``networkx.immediate_dominators``). This is the structural, near-linear-time view: on an acyclic graph
-  every dominator is a genuine single point of failure, and when each node has at most one required unit
-  the dominators are exactly the single points of failure. Several required units (``v`` needs ``a`` *and*
-  ``b``) cannot be expressed by dominance, so there the exact set is larger. Scoped edges and actors losing
-  access are left out of the construction (they never put a non-actor down).
+  every dominator is a genuine single point of failure, and when moreover each node has at most one
+  required unit and no edge is scoped, the dominators are exactly the single points of failure. Several
+  required units (``v`` needs ``a`` *and* ``b``) cannot be expressed by dominance, nor can actors losing
+  access through scoped edges (left out of the construction), so there the exact set is larger. In a cycle
+  whose members back each other up through alternatives the impact fixpoint keeps them alive, so there a
+  dominator may not be fatal.
 * **Fatal pairs**: two nodes that only *together* put something down. Candidates come from alt groups: pairs
   ``(x, y)`` that between them kill every member of a group (each member killed by ``x`` or ``y``, by failing
   or through the single-failure runs), bounded by ``max_pairs``; each candidate is checked with a real
