@@ -1,0 +1,326 @@
+"""Which nodes matter most: blast radius, single points of failure, fatal pairs, betweenness.
+
+Three signals, each well defined:
+
+* **Blast radius** of a node: how many other nodes are down or degraded when it fails alone
+  (:func:`graph.impact.impact_states`). Inverting these single-failure runs gives, for every node, the exact
+  set of nodes whose failure *alone* takes it down (``single_points_of_failure``), rules and all.
+* **Dominators** on a *liveness* construction, in the dependency direction: a virtual root feeds every node
+  that needs nothing (no hard dependency), and each node is fed by the targets of its *required units* (a
+  hard edge outside any alt group; an alt group with a hard member). Node ``d`` dominates ``v`` when every
+  chain of dependencies from ``v`` down to something that needs nothing passes through ``d``
+  (``networkx.immediate_dominators``). This is the structural, near-linear-time view: on an acyclic graph
+  every dominator is a genuine single point of failure, and when moreover each node has at most one
+  required unit and no edge is scoped, the dominators are exactly the single points of failure. Several
+  required units (``v`` needs ``a`` *and* ``b``) cannot be expressed by dominance, nor can actors losing
+  access through scoped edges (left out of the construction), so there the exact set is larger. In a cycle
+  whose members back each other up through alternatives the impact fixpoint keeps them alive, so there a
+  dominator may not be fatal.
+* **Fatal pairs**: two nodes that only *together* put something down. Candidates come from alt groups: pairs
+  ``(x, y)`` that between them kill every member of a group (each member killed by ``x`` or ``y``, by failing
+  or through the single-failure runs), bounded by ``max_pairs``; each candidate is checked with a real
+  two-node impact.
+* **Betweenness centrality** as a secondary signal (sampled with a fixed seed on large graphs).
+
+Examples
+--------
+>>> from graph.examples import letters
+>>> crit = critical(letters())
+>>> [(c.id, c.blast_radius, c.down) for c in crit.nodes[:4]]
+[('digipost', 5, 0), ('print', 5, 0), ('brevtjeneste', 4, 3), ('helseid', 3, 2)]
+>>> crit.node("saksbehandling").single_points_of_failure, crit.node("saksbehandling").dominators
+(('brevtjeneste',), ('brevtjeneste',))
+
+Helfo needs Praksisinfo *and* Saksbehandling: dominance cannot say that, the exact set can; Helseaktør also
+loses Praksisinfo when the portal or its login fails (scoped access):
+
+>>> crit.node("helfo").single_points_of_failure, crit.node("helfo").dominators
+(('brevtjeneste', 'praksisinfo', 'saksbehandling'), ())
+>>> crit.node("helseaktor").single_points_of_failure, crit.node("helseaktor").dominators
+(('helseid', 'praksisinfo', 'tjenesteportal-for-helseaktor'), ('praksisinfo',))
+>>> [(p.pair, p.breaks) for p in crit.pairs]
+[(('digipost', 'print'), ('brevtjeneste', 'dip', 'helfo', 'saksbehandling'))]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from graph.edges import confidence_rank, edge_rank, node_label, require_nodes, sorted_digraph
+from graph.errors import InvalidQuery
+from graph.impact import impact_states
+from graph.model import Confidence
+
+__all__ = ["Criticality", "NodeCriticality", "PairFailure", "critical", "dominator_tree", "required_units"]
+
+_ROOT = "\x00root"  # the virtual root of the liveness construction; not a valid node id
+
+
+def required_units(G: nx.MultiDiGraph, n: str, *, min_rank: int = 1) -> list[tuple[str, ...]]:
+    """The sets of targets ``n`` needs one of, each of which can put ``n`` down when all are lost.
+
+    A hard unscoped edge outside any alt group is a unit of one; an alt group that is not all scoped and has a
+    hard member is a unit of its targets. Soft-only groups, soft and scoped edges are not units.
+
+    >>> from graph.examples import letters
+    >>> G = letters()
+    >>> required_units(G, "brevtjeneste"), required_units(G, "saksbehandling"), required_units(G, "print")
+    ([('digipost', 'print')], [('brevtjeneste',)], [])
+    """
+    units: set[tuple[str, ...]] = set()
+    groups: dict[str, list[tuple[str, bool, bool]]] = {}
+    for m, keyed in G.succ[n].items():
+        for d in keyed.values():
+            if edge_rank(d) < min_rank:
+                continue
+            hard = d.get("strength") != "soft"
+            scoped = bool(d.get("scope"))
+            group = d.get("alt_group")
+            if group is not None:
+                groups.setdefault(group, []).append((m, hard, scoped))
+            elif hard and not scoped:
+                units.add((m,))
+    for members in groups.values():
+        if any(hard for _, hard, _ in members) and not all(scoped for _, _, scoped in members):
+            units.add(tuple(sorted({m for m, _, _ in members})))
+    return sorted(units)
+
+
+def dominator_tree(G: nx.MultiDiGraph, *, min_rank: int = 1) -> dict[str, str | None]:
+    """Immediate dominator of every node in the liveness construction (``None``: only the virtual root).
+
+    Nodes that cannot be reached from the root (cycles of hard dependencies on nothing else) are left out.
+
+    >>> from graph.examples import letters
+    >>> tree = dominator_tree(letters())
+    >>> tree["dip"], tree["saksbehandling"], tree["helfo"], tree["print"]
+    ('brevtjeneste', 'brevtjeneste', None, None)
+    """
+    L = nx.DiGraph()
+    L.add_node(_ROOT)
+    for v in sorted(G.nodes):
+        units = required_units(G, v, min_rank=min_rank)
+        if not units:
+            L.add_edge(_ROOT, v)
+        for unit in units:
+            L.add_edges_from((m, v) for m in unit)
+    idom = nx.immediate_dominators(L, _ROOT)
+    return {v: (None if d == _ROOT else d) for v, d in sorted(idom.items()) if v != _ROOT}
+
+
+@dataclass(frozen=True, slots=True)
+class NodeCriticality:
+    """How much one node matters, and what it is exposed to."""
+
+    id: str
+    name: str
+    kind: str
+    blast_radius: int  # nodes down or degraded when this one fails alone
+    down: int
+    degraded: int
+    single_points_of_failure: tuple[str, ...]  # nodes whose failure alone takes this one down (exact)
+    dominators: tuple[str, ...]  # nearest first: every dependency chain to a foundation passes them
+    dominates: int  # nodes this one dominates (its dominator subtree, itself excluded)
+    betweenness: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "blast_radius": self.blast_radius,
+            "down": self.down,
+            "degraded": self.degraded,
+            "single_points_of_failure": list(self.single_points_of_failure),
+            "dominators": list(self.dominators),
+            "dominates": self.dominates,
+            "betweenness": self.betweenness,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PairFailure:
+    """Two nodes that only together put ``breaks`` down (neither alone does)."""
+
+    pair: tuple[str, str]
+    breaks: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"pair": list(self.pair), "breaks": list(self.breaks)}
+
+
+@dataclass(frozen=True, slots=True)
+class Criticality:
+    """What :func:`critical` finds: nodes by blast radius (then down, dominance, id), fatal pairs by size."""
+
+    min_confidence: str
+    nodes: tuple[NodeCriticality, ...]
+    pairs: tuple[PairFailure, ...]
+    pairs_checked: int
+    pairs_truncated: bool
+
+    def node(self, node_id: str) -> NodeCriticality:
+        for c in self.nodes:
+            if c.id == node_id:
+                return c
+        raise KeyError(node_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "min_confidence": self.min_confidence,
+            "nodes": [c.to_dict() for c in self.nodes],
+            "pairs": [p.to_dict() for p in self.pairs],
+            "pairs_checked": self.pairs_checked,
+            "pairs_truncated": self.pairs_truncated,
+        }
+
+
+def _down_set(states: dict[str, str]) -> frozenset[str]:
+    return frozenset(n for n, s in states.items() if s == "down")
+
+
+def _candidate_pairs(
+    G: nx.MultiDiGraph,
+    killers: dict[str, set[str]],
+    single_down: dict[str, frozenset[str]],
+    min_rank: int,
+    max_pairs: int,
+) -> tuple[list[tuple[str, str]], bool]:
+    """Pairs that between them kill every member of an alt group, neither killing the group's owner alone."""
+    pairs: set[tuple[str, str]] = set()
+    for v in sorted(G.nodes):
+        for unit in required_units(G, v, min_rank=min_rank):
+            if len(unit) < 2:
+                continue
+            for x in sorted(killers.get(unit[0], {unit[0]})):
+                if v in single_down.get(x, ()):
+                    continue
+                rest = [m for m in unit if x not in killers.get(m, {m})]
+                if not rest:
+                    continue
+                ys = set.intersection(*(killers.get(m, {m}) for m in rest)) - {x}
+                for y in sorted(ys):
+                    if v in single_down.get(y, ()):
+                        continue
+                    pairs.add((min(x, y), max(x, y)))
+                    if len(pairs) > max_pairs:
+                        return sorted(pairs)[:max_pairs], True
+    return sorted(pairs), False
+
+
+def critical(
+    G: nx.MultiDiGraph,
+    *,
+    min_confidence: Confidence | str = Confidence.INFERRED,
+    candidates: Iterable[str] | None = None,
+    max_pairs: int = 200,
+    betweenness_sample: int = 1000,
+) -> Criticality:
+    """Rank nodes by what their failure breaks, and find single points of failure and fatal pairs.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph built by :func:`graph.model.to_networkx`.
+    min_confidence : {"inferred", "curated", "stated"}
+        Ignore edges less certain than this.
+    candidates : iterable of str, optional
+        The nodes to fail one by one (default: all). Costs one impact per candidate; on very large graphs pass
+        a shortlist (e.g. by ``dominates``). ``single_points_of_failure`` only names candidates.
+    max_pairs : int
+        At most this many candidate pairs are checked with a two-node impact.
+    betweenness_sample : int
+        Graphs with more nodes than this get betweenness sampled from this many sources (seed 0).
+
+    Examples
+    --------
+    >>> from graph.examples import letters
+    >>> crit = critical(letters(), candidates=["helseid", "print"], max_pairs=0)
+    >>> [(c.id, c.blast_radius) for c in crit.nodes][:3], crit.pairs, crit.pairs_truncated
+    ([('print', 5), ('helseid', 3), ('brevtjeneste', 0)], (), True)
+    """
+    min_rank = confidence_rank(min_confidence)
+    if max_pairs < 0:
+        raise InvalidQuery("max_pairs must be 0 or more")
+    pool = require_nodes(G, candidates) if candidates is not None else tuple(sorted(G.nodes))
+    single: dict[str, dict[str, str]] = {
+        x: impact_states(G, [x], min_confidence=min_confidence) for x in pool
+    }
+    single_down = {x: _down_set(states) for x, states in single.items()}
+    killers: dict[str, set[str]] = {n: {n} for n in G.nodes}
+    for x, downs in single_down.items():
+        for n in downs:
+            killers[n].add(x)
+
+    idom = dominator_tree(G, min_rank=min_rank)
+    children: dict[str, list[str]] = {}
+    for v, d in idom.items():
+        if d is not None:
+            children.setdefault(d, []).append(v)
+    subtree = _subtree_sizes(children)
+
+    H = sorted_digraph(G, min_rank=min_rank)
+    k = betweenness_sample if H.number_of_nodes() > betweenness_sample else None
+    betweenness = nx.betweenness_centrality(H, k=k, seed=0)
+
+    nodes = []
+    for n in sorted(G.nodes):
+        name, kind = node_label(G, n)
+        states = single.get(n, {})
+        down = sum(1 for m, s in states.items() if s == "down" and m != n)
+        degraded = sum(1 for s in states.values() if s == "degraded")
+        chain = []
+        d = idom.get(n)
+        while d is not None:
+            chain.append(d)
+            d = idom.get(d)
+        nodes.append(
+            NodeCriticality(
+                id=n,
+                name=name,
+                kind=kind,
+                blast_radius=down + degraded,
+                down=down,
+                degraded=degraded,
+                single_points_of_failure=tuple(sorted(killers[n] - {n})),
+                dominators=tuple(chain),
+                dominates=subtree.get(n, 0),
+                betweenness=round(float(betweenness.get(n, 0.0)), 6),
+            )
+        )
+    nodes.sort(key=lambda c: (-c.blast_radius, -c.down, -c.dominates, c.id))
+
+    pair_list, truncated = _candidate_pairs(G, killers, single_down, min_rank, max_pairs)
+    pairs = []
+    for x, y in pair_list:
+        together = _down_set(impact_states(G, [x, y], min_confidence=min_confidence))
+        alone = single_down.get(x, frozenset({x})) | single_down.get(y, frozenset({y}))
+        breaks = together - alone - {x, y}
+        if breaks:
+            pairs.append(PairFailure((x, y), tuple(sorted(breaks))))
+    pairs.sort(key=lambda p: (-len(p.breaks), p.pair))
+    return Criticality(
+        Confidence(min_confidence).value, tuple(nodes), tuple(pairs), len(pair_list), truncated
+    )
+
+
+def _subtree_sizes(children: dict[str, list[str]]) -> dict[str, int]:
+    """Descendant counts in a forest given as ``parent -> children`` (iterative, no recursion limit)."""
+    sizes: dict[str, int] = {}
+    for top in children:
+        stack: list[tuple[str, bool]] = [(top, False)]
+        while stack:
+            v, done = stack.pop()
+            if v in sizes:
+                continue
+            kids = children.get(v, [])
+            if done:
+                sizes[v] = sum(sizes[c] + 1 for c in kids)
+            else:
+                stack.append((v, True))
+                stack.extend((c, False) for c in kids if c not in sizes)
+    return sizes

@@ -1,0 +1,221 @@
+"""Name resolution shared by every entry point: what the user typed -> a node id.
+
+A query is matched, in this order, and the first step with any match decides:
+
+1. an exact node id;
+2. an id, name, alias or ``short`` abbreviation, case- and accent-folded (:func:`graph.model.fold`), with
+   punctuation ignored: ``"okonomimodulen"`` is *Økonomimodulen*, ``"HAPI"`` is *hAPI*;
+3. the same after stripping Norwegian definite suffixes (``-ene``, ``-en``, ``-et``, ``-a``, then a final
+   ``-e``) from every word on both sides: ``"Utskriftstjenesten"`` is *Utskriftstjeneste*;
+4. the (stripped) query as the leading word(s) of a name: ``"tjenesteportalen"`` is
+   *Tjenesteportal for helseaktør*.
+
+Several nodes at the deciding step raise :class:`~graph.errors.AmbiguousName` listing them; no match raises
+:class:`~graph.errors.NodeNotFound` with up to three suggestions.
+
+Examples
+--------
+>>> from graph.examples import letters
+>>> r = Resolver(letters())
+>>> r.resolve("okonomimodulen"), r.resolve("HAPI"), r.resolve("Tjenesteportalen")
+('okonomimodulen', 'dip', 'tjenesteportal-for-helseaktor')
+>>> r.resolve("Utskriftstjenesten"), r.resolve("bt"), r.resolve("Digital Innholdsplattform")
+('print', 'brevtjeneste', 'dip')
+>>> r.resolve("digital")
+Traceback (most recent call last):
+...
+graph.errors.AmbiguousName: 'digital' is ambiguous: digipost, dip
+>>> r.resolve("praksisinf")
+Traceback (most recent call last):
+...
+graph.errors.NodeNotFound: no node matches 'praksisinf'; did you mean: praksisinfo?
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+import networkx as nx
+
+from graph.errors import AmbiguousName, InvalidQuery, NodeNotFound
+from graph.model import fold
+
+__all__ = ["MAX_QUERY_LENGTH", "Resolver", "normalize", "resolve", "stem", "suggest"]
+
+MAX_QUERY_LENGTH = 200
+_WORD = re.compile(r"[^\W_]+")
+_SUFFIXES = ("ene", "en", "et", "a", "e")
+_MIN_STEM = 3
+
+
+def normalize(text: str) -> str:
+    """Fold case and Norwegian letters, keep only words.
+
+    >>> normalize("Nasjonale Kvalitetsindikatorer (NKI)"), normalize("tjenesteportal-for-helseaktor")
+    ('nasjonale kvalitetsindikatorer nki', 'tjenesteportal for helseaktor')
+    """
+    return " ".join(_WORD.findall(fold(text)))
+
+
+def stem(phrase: str) -> str:
+    """Strip a Norwegian definite suffix from every word of a normalized phrase (keeping 3+ letters).
+
+    A final ``-e`` goes too, so the base and definite forms of *tjeneste* meet:
+
+    >>> stem("tjenesteportalen"), stem("okonomimodulen"), stem("systemene"), stem("helfo")
+    ('tjenesteportal', 'okonomimodul', 'system', 'helfo')
+    >>> stem("tjenesten") == stem("tjeneste") == stem("tjenestene")
+    True
+    """
+    return " ".join(_stem_word(w) for w in phrase.split())
+
+
+def _stem_word(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+def _labels(attrs: dict[str, object], node_id: str) -> Iterable[str]:
+    yield node_id
+    for field in ("name", "short", "entry"):
+        value = attrs.get(field)
+        if isinstance(value, str) and value:
+            yield value
+    aliases = attrs.get("aliases") or ()
+    if isinstance(aliases, list | tuple):
+        yield from (a for a in aliases if isinstance(a, str) and a)
+
+
+def _check(query: object) -> str:
+    if not isinstance(query, str):
+        raise InvalidQuery(f"a name must be text, not {type(query).__name__}")
+    text = query.strip()
+    if not text:
+        raise InvalidQuery("empty name")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise InvalidQuery(f"name longer than {MAX_QUERY_LENGTH} characters")
+    return text
+
+
+class Resolver:
+    """Resolve user-typed names against one graph; build once per graph revision, then reuse.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph built by :func:`graph.model.to_networkx`.
+    """
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        self._ids: frozenset[str] = frozenset(G.nodes)
+        self._exact: dict[str, set[str]] = {}
+        self._stemmed: dict[str, set[str]] = {}
+        self._prefix: dict[str, set[str]] = {}
+        labels: set[tuple[str, str]] = set()
+        for node_id, attrs in G.nodes(data=True):
+            for label in _labels(attrs, node_id):
+                key = normalize(label)
+                if not key:
+                    continue
+                labels.add((key, node_id))
+                self._exact.setdefault(key, set()).add(node_id)
+                stemmed = stem(key).split()
+                self._stemmed.setdefault(" ".join(stemmed), set()).add(node_id)
+                for k in range(1, len(stemmed)):
+                    self._prefix.setdefault(" ".join(stemmed[:k]), set()).add(node_id)
+        self._labels: tuple[tuple[str, str], ...] = tuple(sorted(labels))
+
+    def matches(self, query: str) -> tuple[str, ...]:
+        """Every node id matching ``query`` at the first step that matches anything (sorted; may be empty).
+
+        >>> from graph.examples import letters
+        >>> Resolver(letters()).matches("Digital")
+        ('digipost', 'dip')
+        """
+        text = _check(query)
+        if text in self._ids:
+            return (text,)
+        key = normalize(text)
+        stemmed = stem(key)
+        for table, k in ((self._exact, key), (self._stemmed, stemmed), (self._prefix, stemmed)):
+            found = table.get(k)
+            if found:
+                return tuple(sorted(found))
+        return ()
+
+    def resolve(self, query: str) -> str:
+        """The one node id ``query`` names.
+
+        Raises
+        ------
+        InvalidQuery
+            ``query`` is not text, is blank, or is longer than :data:`MAX_QUERY_LENGTH`.
+        AmbiguousName
+            Several nodes match equally well.
+        NodeNotFound
+            Nothing matches; ``suggestions`` holds up to three look-alikes.
+        """
+        found = self.matches(query)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise AmbiguousName(query.strip(), found)
+        raise NodeNotFound(query.strip(), self.suggest(query))
+
+    def resolve_all(self, queries: Iterable[str]) -> tuple[str, ...]:
+        """Resolve several names (for "these nodes are down"), keeping the order and dropping repeats.
+
+        >>> from graph.examples import letters
+        >>> Resolver(letters()).resolve_all(["HELSEID", "helseid", "bt"])
+        ('helseid', 'brevtjeneste')
+        """
+        return tuple(dict.fromkeys(self.resolve(q) for q in queries))
+
+    def suggest(self, query: str, limit: int = 3) -> tuple[str, ...]:
+        """Up to ``limit`` node ids whose labels look like ``query``: containing it, then by similarity.
+
+        >>> from graph.examples import letters
+        >>> Resolver(letters()).suggest("portal")
+        ('tjenesteportal-for-helseaktor',)
+        """
+        key = normalize(_check(query)) if isinstance(query, str) and query.strip() else ""
+        if not key:
+            return ()
+        ranked: list[tuple[float, str, str]] = []
+        matcher = difflib.SequenceMatcher(b=key, autojunk=False)
+        for label, node_id in self._labels:
+            if len(key) >= _MIN_STEM and key in label:
+                ranked.append((2.0 - len(key) / len(label), label, node_id))
+                continue
+            matcher.set_seq1(label)
+            if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= 0.6:
+                ranked.append((ratio, label, node_id))
+        ranked.sort(key=lambda t: (-t[0], t[1], t[2]))
+        return tuple(dict.fromkeys(node_id for _, _, node_id in ranked))[:limit]
+
+
+def resolve(G: nx.MultiDiGraph, query: str) -> str:
+    """One-off :meth:`Resolver.resolve` (build a :class:`Resolver` to resolve many names).
+
+    >>> from graph.examples import letters
+    >>> resolve(letters(), "  ØKONOMIMODULEN ")
+    'okonomimodulen'
+    """
+    return Resolver(G).resolve(query)
+
+
+def suggest(G: nx.MultiDiGraph, query: str, limit: int = 3) -> tuple[str, ...]:
+    """One-off :meth:`Resolver.suggest`: look-alike node ids for an unknown name or id.
+
+    >>> from graph.examples import letters
+    >>> suggest(letters(), "helsid")
+    ('helseid',)
+    """
+    return Resolver(G).suggest(query, limit)

@@ -1,0 +1,364 @@
+"""Walking the dependency graph: what a node depends on, who depends on it, how two nodes connect, cycles.
+
+All functions follow the model's direction (``A -> B``: A depends on B), ignore edges below
+``min_confidence`` and return plain frozen data with ``to_dict()``. Orderings never depend on the order nodes
+were inserted into the graph.
+
+Examples
+--------
+>>> from graph.examples import letters
+>>> G = letters()
+>>> [(r.id, r.distance) for r in dependencies(G, "saksbehandling").items]
+[('brevtjeneste', 1), ('okonomimodulen', 1), ('digipost', 2), ('print', 2)]
+>>> [r.id for r in dependents(G, "brevtjeneste", depth=1).items]
+['dip', 'saksbehandling']
+>>> found = paths(G, "helfo", "print")
+>>> found.direction, [p.nodes for p in found.paths]
+('forward', [('helfo', 'saksbehandling', 'brevtjeneste', 'print')])
+>>> [c.nodes for c in cycles(G).cycles]
+[('okonomimodulen', 'saksbehandling')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import networkx as nx
+
+from graph.edges import (
+    Hop,
+    Path,
+    confidence_rank,
+    edge_rank,
+    hop,
+    node_label,
+    path_of,
+    require_nodes,
+    sorted_digraph,
+)
+from graph.errors import InvalidQuery
+from graph.model import Confidence
+
+__all__ = [
+    "Cycle",
+    "Cycles",
+    "Paths",
+    "Reach",
+    "Reached",
+    "cycles",
+    "dependencies",
+    "dependents",
+    "paths",
+]
+
+
+def _filtered(G: nx.MultiDiGraph, min_rank: int) -> nx.MultiDiGraph:
+    """``G`` itself, or a read-only view without the edges below ``min_rank``."""
+    if min_rank <= 1:
+        return G
+    return nx.subgraph_view(G, filter_edge=lambda u, v, k: edge_rank(G.succ[u][v][k]) >= min_rank)
+
+
+@dataclass(frozen=True, slots=True)
+class Reached:
+    """A node reached from the start, at ``distance`` hops, through the edge ``via``."""
+
+    id: str
+    name: str
+    kind: str
+    distance: int
+    via: Hop
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "distance": self.distance,
+            "direct": self.distance == 1,
+            "via": self.via.to_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """The answer of :func:`dependencies` or :func:`dependents`, ordered by distance, then id."""
+
+    node: str
+    direction: Literal["dependencies", "dependents"]
+    depth: int | None
+    min_confidence: str
+    items: tuple[Reached, ...]
+
+    @property
+    def direct(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.items if r.distance == 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "node": self.node,
+            "direction": self.direction,
+            "depth": self.depth,
+            "min_confidence": self.min_confidence,
+            "direct": list(self.direct),
+            "items": [r.to_dict() for r in self.items],
+        }
+
+
+def _reach(
+    G: nx.MultiDiGraph,
+    node: str,
+    depth: int | None,
+    min_confidence: Confidence | str,
+    direction: Literal["dependencies", "dependents"],
+) -> Reach:
+    (start,) = require_nodes(G, [node])
+    if depth is not None and depth < 0:
+        raise InvalidQuery("depth must be 0 or more")
+    min_rank = confidence_rank(min_confidence)
+    H = _filtered(G, min_rank)
+    forward = direction == "dependencies"
+    walk = H if forward else nx.reverse_view(H)
+    dist: dict[str, int] = nx.single_source_shortest_path_length(walk, start, cutoff=depth)
+    items = []
+    inferred_hops = {start: 0}  # on the chosen path back to the start: fewest inferred hops wins
+    for v, d in sorted(dist.items(), key=lambda t: (t[1], t[0])):
+        if v == start:
+            continue
+        # The edge that reached v, from a node one hop closer: fewest inferred hops on the way, then the
+        # best-evidenced edge, then ids.
+        if forward:
+            steps = [(u, u, v, k, data) for u, keyed in H.pred[v].items() for k, data in keyed.items()]
+        else:
+            steps = [(u, v, u, k, data) for u, keyed in H.succ[v].items() for k, data in keyed.items()]
+        options = [
+            (inferred_hops[u] + (edge_rank(data) == 1), -edge_rank(data), src, dst, k)
+            for u, src, dst, k, data in steps
+            if dist.get(u) == d - 1
+        ]
+        weak, _, src, dst, key = min(options)
+        inferred_hops[v] = weak
+        name, kind = node_label(G, v)
+        items.append(Reached(v, name, kind, d, hop(G, src, dst, key, min_rank=min_rank)))
+    items.sort(key=lambda r: (r.distance, r.id))
+    return Reach(start, direction, depth, Confidence(min_confidence).value, tuple(items))
+
+
+def dependencies(
+    G: nx.MultiDiGraph,
+    node: str,
+    *,
+    depth: int | None = None,
+    min_confidence: Confidence | str = Confidence.INFERRED,
+) -> Reach:
+    """What ``node`` depends on, directly (distance 1) and transitively (its descendants).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph built by :func:`graph.model.to_networkx`.
+    node : str
+        A node id.
+    depth : int, optional
+        Stop after this many hops (``None``: no limit).
+    min_confidence : {"inferred", "curated", "stated"}
+        Ignore edges less certain than this.
+
+    Examples
+    --------
+    >>> from graph.examples import letters
+    >>> reach = dependencies(letters(), "helfo", depth=1)
+    >>> reach.direct, reach.items[0].via.type
+    (('praksisinfo', 'saksbehandling'), 'USES')
+    """
+    return _reach(G, node, depth, min_confidence, "dependencies")
+
+
+def dependents(
+    G: nx.MultiDiGraph,
+    node: str,
+    *,
+    depth: int | None = None,
+    min_confidence: Confidence | str = Confidence.INFERRED,
+) -> Reach:
+    """Who depends on ``node``, directly and transitively (its ancestors); ``via`` points towards ``node``.
+
+    Examples
+    --------
+    >>> from graph.examples import letters
+    >>> reach = dependents(letters(), "brevtjeneste", min_confidence="curated")
+    >>> [(r.id, r.distance, r.via.target) for r in reach.items]
+    [('saksbehandling', 1, 'brevtjeneste'), ('helfo', 2, 'saksbehandling')]
+    """
+    return _reach(G, node, depth, min_confidence, "dependents")
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    """Shortest dependency paths between two nodes.
+
+    ``direction`` is ``"forward"`` when ``source`` depends on ``target``, ``"reverse"`` when only ``target``
+    depends on ``source`` (the paths then start at ``target``), ``"none"`` when neither does.
+    """
+
+    source: str
+    target: str
+    direction: Literal["forward", "reverse", "none"]
+    length: int | None
+    paths: tuple[Path, ...]
+    truncated: bool
+
+    @property
+    def message(self) -> str:
+        if self.direction == "forward":
+            return f"{self.source} depends on {self.target} ({self.length} hops)"
+        if self.direction == "reverse":
+            return (
+                f"{self.source} does not depend on {self.target}, but {self.target} depends on {self.source}"
+            )
+        return f"no dependency path between {self.source} and {self.target} in either direction"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "target": self.target,
+            "direction": self.direction,
+            "length": self.length,
+            "message": self.message,
+            "paths": [p.to_dict() for p in self.paths],
+            "truncated": self.truncated,
+        }
+
+
+def _shortest_paths_in_order(H: nx.MultiDiGraph, a: str, b: str) -> Iterator[list[str]]:
+    """Every shortest path ``a -> … -> b`` in lexicographic order of node ids (lazily, so it can be cut)."""
+    from_a: dict[str, int] = nx.single_source_shortest_path_length(H, a)
+    to_b: dict[str, int] = nx.single_source_shortest_path_length(nx.reverse_view(H), b)
+    total = from_a[b]
+
+    def extend(prefix: list[str]) -> Iterator[list[str]]:
+        u = prefix[-1]
+        if u == b:
+            yield list(prefix)
+            return
+        step = len(prefix)
+        for v in sorted(H.succ[u]):
+            if from_a.get(v) == step and to_b.get(v) == total - step:
+                prefix.append(v)
+                yield from extend(prefix)
+                prefix.pop()
+
+    yield from extend([a])
+
+
+def paths(
+    G: nx.MultiDiGraph,
+    a: str,
+    b: str,
+    *,
+    limit: int = 10,
+    min_confidence: Confidence | str = Confidence.INFERRED,
+) -> Paths:
+    """All shortest dependency paths from ``a`` to ``b`` (at most ``limit``); if none, from ``b`` to ``a``.
+
+    Each hop carries its best-evidenced edge (type, evidence, confidence, line) and the other relation
+    types between the same two nodes (``also``).
+
+    Examples
+    --------
+    >>> from graph.examples import letters
+    >>> G = letters()
+    >>> back = paths(G, "print", "helfo")
+    >>> back.direction, back.paths[0].nodes[0], back.message
+    ('reverse', 'helfo', 'print does not depend on helfo, but helfo depends on print')
+    >>> paths(G, "print", "helseid").direction
+    'none'
+    >>> paths(G, "saksbehandling", "print").paths[0].to_dict()["evidence"]
+    ['Saksbehandling sender brev via brevtjenesten.', 'Brev sendes på papir']
+    """
+    source, target = (require_nodes(G, [x])[0] for x in (a, b))
+    if source == target:
+        raise InvalidQuery("a path needs two different nodes")
+    if limit < 1:
+        raise InvalidQuery("limit must be at least 1")
+    min_rank = confidence_rank(min_confidence)
+    H = _filtered(G, min_rank)
+    attempts: tuple[tuple[Literal["forward", "reverse"], str, str], ...] = (
+        ("forward", source, target),
+        ("reverse", target, source),
+    )
+    for direction, u, v in attempts:
+        if not nx.has_path(H, u, v):
+            continue
+        found: list[Path] = []
+        truncated = False
+        for nodes in _shortest_paths_in_order(H, u, v):
+            if len(found) == limit:
+                truncated = True
+                break
+            found.append(path_of(G, nodes, min_rank=min_rank))
+        return Paths(source, target, direction, len(found[0].hops), tuple(found), truncated)
+    return Paths(source, target, "none", None, (), False)
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    """A circular dependency ``nodes[0] -> nodes[1] -> … -> nodes[0]``, starting at its smallest id."""
+
+    nodes: tuple[str, ...]
+    path: Path  # the closed walk, first node repeated at the end
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "nodes": list(self.nodes),
+            "length": len(self.nodes),
+            "edges": [h.to_dict() for h in self.path.hops],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Cycles:
+    cycles: tuple[Cycle, ...]
+    truncated: bool  # more cycles exist than ``limit``
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cycles": [c.to_dict() for c in self.cycles], "truncated": self.truncated}
+
+
+def cycles(
+    G: nx.MultiDiGraph,
+    *,
+    limit: int = 100,
+    max_length: int | None = None,
+    min_confidence: Confidence | str = Confidence.INFERRED,
+) -> Cycles:
+    """Dependency cycles (``networkx.simple_cycles``): at most ``limit``, each at most ``max_length`` long.
+
+    Examples
+    --------
+    >>> from graph.examples import letters
+    >>> found = cycles(letters())
+    >>> [(h.source, h.type, h.confidence) for h in found.cycles[0].path.hops]
+    [('okonomimodulen', 'RECEIVES_FROM', 'inferred'), ('saksbehandling', 'USES', 'stated')]
+    >>> cycles(letters(), min_confidence="curated").cycles
+    ()
+    """
+    if limit < 1:
+        raise InvalidQuery("limit must be at least 1")
+    min_rank = confidence_rank(min_confidence)
+    H = sorted_digraph(G, min_rank=min_rank)
+    found: list[tuple[str, ...]] = []
+    truncated = False
+    for cycle in nx.simple_cycles(H, length_bound=max_length):
+        if len(found) == limit:
+            truncated = True
+            break
+        i = cycle.index(min(cycle))
+        found.append(tuple(cycle[i:] + cycle[:i]))
+    found.sort(key=lambda c: (len(c), c))
+    return Cycles(
+        tuple(Cycle(c, path_of(G, (*c, c[0]), min_rank=min_rank)) for c in found),
+        truncated,
+    )
