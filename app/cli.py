@@ -7,11 +7,36 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any
 
+import networkx as nx
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from graph.model import Portfolio
+from graph.analysis import (
+    EagraphError,
+    Impact,
+    Resolver,
+    dependencies,
+)
+from graph.analysis import (
+    Path as EvidencePath,
+)
+from graph.analysis import (
+    critical as critical_analysis,
+)
+from graph.analysis import (
+    cycles as cycles_analysis,
+)
+from graph.analysis import (
+    dependents as dependents_analysis,
+)
+from graph.analysis import (
+    impact as impact_analysis,
+)
+from graph.analysis import (
+    paths as paths_analysis,
+)
+from graph.model import Confidence, Portfolio, to_networkx
 from loaders import LoadError, load_portfolio
 
 cli = typer.Typer(
@@ -40,6 +65,37 @@ OverlayOpt = Annotated[
     Path | None, typer.Option("--overlay", help="A curated overlay to apply to the document.")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+ConfidenceOpt = Annotated[
+    Confidence,
+    typer.Option(
+        "--min-confidence", help="Ignore edges less certain than this (stated > curated > inferred)."
+    ),
+]
+DepthOpt = Annotated[int | None, typer.Option("--depth", min=1, max=100, help="Stop after this many hops.")]
+
+STATE_STYLE = {"down": "bold red", "degraded": "yellow"}
+
+
+def _graph(portfolio_path: Path | None) -> tuple[nx.MultiDiGraph, Resolver]:
+    G = to_networkx(load_portfolio(portfolio_path))
+    return G, Resolver(G)
+
+
+def _name(G: nx.MultiDiGraph, node_id: str) -> str:
+    """The short name people use: the abbreviation when the document gives one."""
+    attrs = G.nodes[node_id]
+    return str(attrs.get("short") or attrs.get("name") or node_id)
+
+
+def _chain(G: nx.MultiDiGraph, path: EvidencePath) -> str:
+    """`A —USES→ B —ACCESSED_VIA→ C` with display names."""
+    if not path.hops:
+        return _name(G, path.nodes[0]) if path.nodes else ""
+    text = _name(G, path.hops[0].source)
+    for hop in path.hops:
+        mark = "~" if hop.confidence == "inferred" else ""
+        text += f" —{mark}{hop.type}→ {_name(G, hop.target)}"
+    return text
 
 
 def print_json(data: Any) -> None:
@@ -102,12 +158,192 @@ def parse(
         _parse_tables(p)
 
 
+@cli.command()
+def impact(
+    names: Annotated[list[str], typer.Argument(help="What is down: ids, names, aliases or abbreviations.")],
+    portfolio: PortfolioOpt = None,
+    min_confidence: ConfidenceOpt = Confidence.INFERRED,
+    as_json: JsonOpt = False,
+) -> None:
+    """What breaks when these are down: each impacted node, its state, why, and who notices."""
+    G, resolver = _graph(portfolio)
+    down = resolver.resolve_all(names)
+    result = impact_analysis(G, down, min_confidence=min_confidence)
+    if as_json:
+        print_json(result.to_dict())
+    else:
+        _impact_tables(G, result)
+
+
+def _impact_tables(G: nx.MultiDiGraph, result: Impact) -> None:
+    down = ", ".join(f"{_name(G, d)} ({d})" for d in result.down)
+    s = result.summary()
+    out.print(
+        f"[bold]Down:[/] {down}   →   [bold red]{s['by_state']['down']} down[/], "
+        f"[yellow]{s['by_state']['degraded']} degraded[/], {s['actors']} actors notice "
+        f"(min confidence: {result.min_confidence})",
+        highlight=False,
+    )
+    if not result.impacted:
+        out.print("Nothing else depends on it.")
+        return
+    t = Table(show_lines=True)
+    for col in ("state", "node", "kind", "hops", "why", "evidence"):
+        t.add_column(col, overflow="fold")
+    for i in sorted(result.impacted, key=lambda i: (i.state != "down", i.distance, i.id)):
+        state = f"[{STATE_STYLE[i.state]}]{i.state}[/]"
+        if i.down_for:
+            state += f"\n(down for {', '.join(_name(G, a) for a in i.down_for)})"
+        if i.inferred:
+            state += "\n[dim]inferred[/]"
+        first = i.path.hops[0]
+        evidence = f"“{first.evidence}” ({first.document}:{first.line}, {first.confidence})"
+        t.add_row(state, i.name, i.kind, str(i.distance), _chain(G, i.path), evidence)
+    out.print(t)
+    if result.actors:
+        who = Table(title="Who notices")
+        for col in ("actor", "state", "loses"):
+            who.add_column(col, overflow="fold")
+        for a in result.actors:
+            loses = ", ".join(f"{x.name} ({x.state})" for x in a.loses)
+            who.add_row(a.name, f"[{STATE_STYLE[a.state]}]{a.state}[/]", loses)
+        out.print(who)
+    out.print("[dim]~ marks an inferred edge; every row's evidence is the sentence behind its first hop.[/]")
+
+
+def _reach(node: str, portfolio: Path | None, depth: int | None, min_confidence: Confidence, as_json: bool,
+           upstream: bool) -> None:  # fmt: skip
+    G, resolver = _graph(portfolio)
+    node_id = resolver.resolve(node)
+    walk = dependencies if upstream else dependents_analysis
+    reach = walk(G, node_id, depth=depth, min_confidence=min_confidence)
+    if as_json:
+        print_json(reach.to_dict())
+        return
+    title = "depends on" if upstream else "is depended on by"
+    t = Table(title=f"{_name(G, node_id)} {title} ({len(reach.items)} nodes)")
+    for col in ("hops", "node", "kind", "reached by", "evidence"):
+        t.add_column(col, overflow="fold")
+    for r in reach.items:
+        hop = r.via
+        chain = f"{_name(G, hop.source)} —{hop.type}→ {_name(G, hop.target)}"
+        t.add_row(
+            str(r.distance), r.name, r.kind, chain, f"“{hop.evidence}” (line {hop.line}, {hop.confidence})"
+        )
+    out.print(t)
+
+
+@cli.command()
+def deps(
+    name: Annotated[str, typer.Argument(help="A node: id, name, alias or abbreviation.")],
+    portfolio: PortfolioOpt = None,
+    depth: DepthOpt = None,
+    min_confidence: ConfidenceOpt = Confidence.INFERRED,
+    as_json: JsonOpt = False,
+) -> None:
+    """What NAME depends on, directly and transitively."""
+    _reach(name, portfolio, depth, min_confidence, as_json, upstream=True)
+
+
+@cli.command()
+def dependents(
+    name: Annotated[str, typer.Argument(help="A node: id, name, alias or abbreviation.")],
+    portfolio: PortfolioOpt = None,
+    depth: DepthOpt = None,
+    min_confidence: ConfidenceOpt = Confidence.INFERRED,
+    as_json: JsonOpt = False,
+) -> None:
+    """What depends on NAME, directly and transitively."""
+    _reach(name, portfolio, depth, min_confidence, as_json, upstream=False)
+
+
+@cli.command()
+def path(
+    source: Annotated[str, typer.Argument(help="From: id, name, alias or abbreviation.")],
+    target: Annotated[str, typer.Argument(help="To: id, name, alias or abbreviation.")],
+    portfolio: PortfolioOpt = None,
+    min_confidence: ConfidenceOpt = Confidence.INFERRED,
+    as_json: JsonOpt = False,
+) -> None:
+    """How SOURCE reaches TARGET: every shortest dependency path, with evidence."""
+    G, resolver = _graph(portfolio)
+    result = paths_analysis(
+        G, resolver.resolve(source), resolver.resolve(target), min_confidence=min_confidence
+    )
+    if as_json:
+        print_json(result.to_dict())
+        return
+    out.print(result.message)
+    for p in result.paths:
+        out.print(f"\n[bold]{_chain(G, p)}[/]")
+        for hop in p.hops:
+            out.print(f"  {_name(G, hop.source)} —{hop.type}→ {_name(G, hop.target)}: “{hop.evidence}” "
+                      f"({hop.document}:{hop.line}, {hop.confidence}, {hop.strength})", highlight=False)  # fmt: skip
+
+
+@cli.command()
+def critical(
+    portfolio: PortfolioOpt = None,
+    min_confidence: ConfidenceOpt = Confidence.INFERRED,
+    top: Annotated[int, typer.Option("--top", min=1, help="Show this many nodes.")] = 15,
+    as_json: JsonOpt = False,
+) -> None:
+    """Critical components: blast radius, single points of failure, fatal pairs, betweenness."""
+    G, _ = _graph(portfolio)
+    result = critical_analysis(G, min_confidence=min_confidence)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    t = Table(title="Blast radius when each fails alone")
+    for col in ("node", "kind", "down", "degraded", "dominates", "betweenness"):
+        t.add_column(col)
+    for c in result.nodes[:top]:
+        t.add_row(c.name, c.kind, str(c.down), str(c.degraded), str(c.dominates), f"{c.betweenness:.3f}")
+    out.print(t)
+    spof = Table(title="Single points of failure (in the dependency direction)")
+    for col in ("node", "goes down if any one of these fails"):
+        spof.add_column(col, overflow="fold")
+    for c in sorted(result.nodes, key=lambda c: c.id):
+        if c.single_points_of_failure:
+            spof.add_row(c.name, ", ".join(_name(G, x) for x in c.single_points_of_failure))
+    out.print(spof)
+    if result.pairs:
+        pairs = Table(
+            title=f"Pairs that only together break something ({result.pairs_checked} pairs checked)"
+        )
+        for col in ("pair", "breaks"):
+            pairs.add_column(col, overflow="fold")
+        for pf in result.pairs:
+            pairs.add_row(" + ".join(_name(G, x) for x in pf.pair), ", ".join(_name(G, x) for x in pf.breaks))
+        out.print(pairs)
+
+
+@cli.command()
+def cycles(
+    portfolio: PortfolioOpt = None,
+    min_confidence: ConfidenceOpt = Confidence.INFERRED,
+    as_json: JsonOpt = False,
+) -> None:
+    """Circular dependencies."""
+    G, _ = _graph(portfolio)
+    result = cycles_analysis(G, min_confidence=min_confidence)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    if not result.cycles:
+        out.print("No circular dependencies.")
+    for c in result.cycles:
+        out.print(" → ".join(_name(G, n) for n in (*c.nodes, c.nodes[0])))
+        for hop in c.path.hops:
+            out.print(f"  {hop.type}: “{hop.evidence}” (line {hop.line})", highlight=False)
+
+
 def main() -> None:
     """Console entry point: bad input is one line on stderr and exit code 2, never a traceback."""
     try:
         cli()
-    except LoadError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+    except (LoadError, EagraphError) as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True, markup=True)
         raise SystemExit(2) from None
 
 

@@ -1,0 +1,81 @@
+"""`eagraph impact | deps | dependents | path | critical | cycles` through the console entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXTURES
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+
+
+def test_impact_json_has_the_documented_shape() -> None:
+    res = run("impact", "hINT", "--json")
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    assert data["down"] == ["hint"]
+    item = next(i for i in data["impacted"] if i["id"] == "dip")
+    assert {"id", "name", "kind", "state", "distance", "path", "evidence", "inferred"} <= set(item)
+    assert item["path"] == ["dip", "hapi", "hint"] and item["state"] == "degraded"
+    assert data["summary"]["by_state"]["down"] >= 1
+
+
+def test_impact_table_reads_at_a_glance() -> None:
+    res = run("impact", "tjenesteportalen")
+    assert res.returncode == 0
+    assert "down for Helseaktører" in res.stdout and "Who notices" in res.stdout
+    assert "via Tjenesteportalen" in res.stdout  # the evidence sentence is shown
+
+
+def test_min_confidence_stated_drops_inferred_dependents() -> None:
+    everything = json.loads(run("impact", "hint", "--json").stdout)
+    stated = json.loads(run("impact", "hint", "--json", "--min-confidence", "stated").stdout)
+    assert len(stated["impacted"]) < len(everything["impacted"])
+    assert not any(i["inferred"] for i in stated["impacted"])
+
+
+def test_an_unknown_name_is_one_line_with_suggestions_and_exit_2() -> None:
+    res = run("impact", "hintt")
+    assert res.returncode == 2
+    assert "did you mean" in res.stderr and "hint" in res.stderr
+    assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+
+def test_deps_and_dependents_walk_opposite_directions() -> None:
+    deps = json.loads(run("deps", "DIP", "--json").stdout)
+    assert {"enonic-xp", "hapi", "hint"} == {i["id"] for i in deps["items"]}
+    dependents = json.loads(run("dependents", "FKR", "--json", "--depth", "1").stdout)
+    assert [i["id"] for i in dependents["items"]] == ["tjenesteportal-for-helseaktor"]
+
+
+def test_path_explains_each_hop_with_its_sentence() -> None:
+    res = run("path", "Praksisinfo", "HelseID", "--json")
+    data = json.loads(res.stdout)
+    assert data["paths"][0]["path"] == ["praksisinfo", "tjenesteportal-for-helseaktor", "helseid"]
+    assert all(h["evidence"] for h in data["paths"][0]["hops"])
+
+
+def test_critical_and_cycles_answer() -> None:
+    crit = json.loads(run("critical", "--json").stdout)
+    assert crit["nodes"][0]["blast_radius"] >= crit["nodes"][-1]["blast_radius"]
+    assert ["helseid", "minid"] in [p["pair"] for p in crit["pairs"]]
+    cyc = json.loads(run("cycles", "--json").stdout)
+    assert any(set(c["nodes"]) == {"uvreg", "legeforeningen"} for c in cyc["cycles"])
+
+
+def test_portfolio_option_answers_on_another_document() -> None:
+    res = run("impact", "NAV", "--portfolio", str(Path(FIXTURES / "kommune-portefolje.txt")), "--json")
+    data = json.loads(res.stdout)
+    assert "fut" in {i["id"] for i in data["impacted"]}
