@@ -1,17 +1,27 @@
-"""The ``eagraph`` command line. Domain errors are mapped once, in :func:`main`: one line, exit code 2."""
+"""The ``eagraph`` command line. Errors are mapped once, in :func:`main`: one line, no traceback.
+
+Exit codes: 2 for bad input (:class:`loaders.LoadError`), 1 when the store cannot be reached or refuses
+(:class:`graph.store.StoreUnavailable`, which names the URI).
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from app.settings import Settings
 from graph.model import Portfolio
+from graph.store import StoreUnavailable
+from graph.stores import open_store
 from loaders import LoadError, load_portfolio
 
 cli = typer.Typer(
@@ -40,6 +50,10 @@ OverlayOpt = Annotated[
     Path | None, typer.Option("--overlay", help="A curated overlay to apply to the document.")
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+Neo4jUriOpt = Annotated[
+    str | None,
+    typer.Option("--neo4j-uri", help="Bolt URI of the Neo4j server (default: NEO4J_URI, then .env)."),
+]
 
 
 def print_json(data: Any) -> None:
@@ -102,13 +116,56 @@ def parse(
         _parse_tables(p)
 
 
+@cli.command()
+def load(portfolio: PortfolioOpt = None, overlay: OverlayOpt = None, neo4j_uri: Neo4jUriOpt = None) -> None:
+    """Load a portfolio into Neo4j as a new revision (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD).
+
+    Readers keep the previous revision until the new one is complete; loading the same document again
+    changes nothing.
+    """
+    settings = Settings(store="neo4j")
+    if neo4j_uri is not None:
+        settings = settings.model_copy(update={"neo4j_uri": neo4j_uri})
+    parsed = load_portfolio(portfolio or settings.portfolio, overlay)
+    started = time.perf_counter()
+    store = open_store(settings)
+    try:
+        store.ping()  # fail in one line before a progress bar is drawn
+        with Progress(
+            TextColumn("loading {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(f"{parsed.document} into {settings.neo4j_uri}", total=None)
+            result = store.load(
+                parsed, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
+    finally:
+        store.close()
+    state = "new revision" if result.changed else "unchanged"
+    out.print(
+        f"{settings.neo4j_uri}: revision {result.revision} ({state}): {result.nodes} nodes, {result.edges} edges, "
+        f"{len(parsed.findings)} findings in {time.perf_counter() - started:.1f}s",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 def main() -> None:
-    """Console entry point: bad input is one line on stderr and exit code 2, never a traceback."""
+    """Console entry point: an error is one line on stderr and exit code 2 (input) or 1 (store), no traceback."""
+    # The driver logs each retry; the user gets the one-line outcome instead.
+    logging.getLogger("neo4j").addHandler(logging.NullHandler())
     try:
         cli()
     except LoadError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
+    except StoreUnavailable as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -15,7 +15,9 @@ class Settings(BaseSettings):
 
     store: Literal["memory", "neo4j"] = "memory"
     portfolio: str | None = None  # a document in the seed layout; default: the shipped seed + overlay
-    neo4j_uri: str = Field("bolt://127.0.0.1:7687", validation_alias=AliasChoices("NEO4J_URI", "EAGRAPH_NEO4J_URI"))
+    neo4j_uri: str = Field(
+        "bolt://127.0.0.1:7687", validation_alias=AliasChoices("NEO4J_URI", "EAGRAPH_NEO4J_URI")
+    )
     neo4j_user: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_USER", "EAGRAPH_NEO4J_USER"))
     neo4j_password: SecretStr | None = Field(
         None, validation_alias=AliasChoices("NEO4J_PASSWORD", "EAGRAPH_NEO4J_PASSWORD")
