@@ -164,8 +164,8 @@ def _rel_type(rel: RelType) -> LiteralString:
     return _trusted(rel.value)
 
 
-def _one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
+def _one_line(what: object) -> str:
+    return " ".join(str(what).split())
 
 
 def _batches(rows: Sequence[T], size: int) -> Iterator[Sequence[T]]:
@@ -273,6 +273,7 @@ class Neo4jStore:
         self.user = user
         self.batch_size = batch_size
         self._schema_ready = False
+        self._no_password = password is None
         scheme = uri.partition("://")[0] if "://" in uri else ""
         if scheme not in SCHEMES:
             raise StoreUnavailable(
@@ -297,10 +298,13 @@ class Neo4jStore:
         try:
             yield
         except AuthError as exc:
+            why = "NEO4J_PASSWORD is not set" if self._no_password else "wrong NEO4J_USER or NEO4J_PASSWORD"
+            raise StoreUnavailable(f"Neo4j at {self.uri} refused user {self.user!r}: {why}") from exc
+        except Neo4jError as exc:
             raise StoreUnavailable(
-                f"Neo4j at {self.uri} refused user {self.user!r}: wrong NEO4J_USER/NEO4J_PASSWORD ({_one_line(exc)})"
+                f"Neo4j at {self.uri}: cannot {action}: {exc.code or type(exc).__name__}: {_one_line(exc.message or exc)}"
             ) from exc
-        except (DriverError, Neo4jError) as exc:
+        except DriverError as exc:
             raise StoreUnavailable(
                 f"Neo4j at {self.uri}: cannot {action}: {type(exc).__name__}: {_one_line(exc)}"
             ) from exc
