@@ -139,7 +139,7 @@ def load(portfolio: PortfolioOpt = None, overlay: OverlayOpt = None, neo4j_uri: 
             console=err,
             transient=True,
         ) as bar:
-            task = bar.add_task(f"{parsed.document} into {settings.neo4j_uri}", total=None)
+            task = bar.add_task(parsed.document, total=None)
             result = store.load(
                 parsed, progress=lambda done, total: bar.update(task, completed=done, total=total)
             )
