@@ -309,12 +309,11 @@ class Neo4jStore:
                 f"Neo4j at {self.uri}: cannot {action}: {type(exc).__name__}: {_one_line(exc)}"
             ) from exc
 
-    def _write(self, query: LiteralString, **params: Any) -> None:
-        def work(tx: ManagedTransaction) -> None:
-            tx.run(query, params).consume()
-
-        with self._driver.session() as session:
-            session.execute_write(work)
+    @staticmethod
+    def _write_batch(
+        tx: ManagedTransaction, query: LiteralString, rows: Sequence[dict[str, Any]], revision: str
+    ) -> None:
+        tx.run(query, rows=rows, revision=revision).consume()
 
     # --- the port ------------------------------------------------------------------------------------------
     def ping(self) -> None:
@@ -341,9 +340,9 @@ class Neo4jStore:
         statements = self._write_statements(portfolio)
         total = sum(len(rows) for _, rows in statements)
         done = 0
-        with self._errors(f"load revision {revision}"):
-            for query, rows in statements:
-                self._write(query, rows=rows, revision=revision)
+        with self._errors(f"load revision {revision}"), self._driver.session() as session:
+            for query, rows in statements:  # one transaction per batch, retried by the driver
+                session.execute_write(self._write_batch, query, rows, revision)
                 done += len(rows)
                 if progress is not None:
                     progress(done, total)
