@@ -5,15 +5,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test lint unit parse clean
+# neo4j-install / neo4j-start / neo4j-stop / neo4j-status; exports NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD.
+include dev/neo4j/neo4j.mk
+
+.PHONY: help install run test lint unit parse load browser-deps clean
 
 help:
-	@echo "make run     install, load the seed into the in-memory store, serve API + page on $(HOST):$(PORT)"
-	@echo "make test    install, lint, run every test"
-	@echo "make lint    ruff + mypy"
-	@echo "make parse   print the parsed seed portfolio"
+	@echo "make run           install, load the seed into the in-memory store, serve API + page on $(HOST):$(PORT)"
+	@echo "make test          install, lint, start Neo4j, run every test (CI=true: none may skip), stop Neo4j"
+	@echo "make lint          ruff + mypy"
+	@echo "make parse         print the parsed seed portfolio"
+	@echo "make neo4j-start   start the dev Neo4j (bolt $(NEO4J_URI), Browser http://127.0.0.1:$(NEO4J_HTTP_PORT)/browser/)"
+	@echo "make load          load the seed into that Neo4j (eagraph load)"
+	@echo "make neo4j-stop    stop it"
 
 # The venv is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -30,15 +37,40 @@ run: install
 parse: install
 	$(BIN)/eagraph parse
 
+load: install
+	$(BIN)/eagraph load
+
 lint: install
 	$(BIN)/ruff check app graph loaders tests
 	$(BIN)/ruff format --check app graph loaders tests
 	$(BIN)/mypy
 
+# Debian's chromium for the Neo4j Browser test (Playwright drives it; no browser is ever downloaded).
+# Without root it cannot be installed: fine on a laptop (that test skips), an error under CI=true.
+browser-deps:
+	@if [ -x "$(CHROMIUM)" ]; then \
+	    echo "browser-deps: $(CHROMIUM) is installed"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	    echo "browser-deps: installing Debian's chromium"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    [ -x "$(CHROMIUM)" ] || { echo "browser-deps: apt-get installed no $(CHROMIUM)" >&2; exit 1; }; \
+	elif [ "$${CI:-}" = true ]; then \
+	    echo "browser-deps: $(CHROMIUM) is missing and only root can install it (apt-get install chromium)" >&2; exit 1; \
+	else \
+	    echo "browser-deps: $(CHROMIUM) is missing and this is not root: the Browser test will skip"; \
+	fi
+
+# Every test without a server; the Neo4j ones skip unless one is running.
 unit: install
 	$(BIN)/pytest -q
 
-test: lint unit
+# The whole suite against a real Neo4j. CI=true for pytest: Neo4j is up, so no Neo4j test may skip.
+# Neo4j is stopped afterwards whatever the tests did.
+test: lint browser-deps
+	@$(MAKE) --no-print-directory neo4j-start
+	@rc=0; CI=true $(BIN)/pytest -q || rc=$$?; \
+	    $(MAKE) --no-print-directory neo4j-stop; \
+	    exit $$rc
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts

@@ -1,42 +1,30 @@
-"""The ``eagraph`` command line. Domain errors are mapped once, in :func:`main`: one line, exit code 2."""
+"""The ``eagraph`` command line. Errors are mapped once, in :func:`main`: one line, no traceback.
+
+Exit codes: 2 for bad input (:class:`loaders.LoadError`), 1 when the store cannot be reached or refuses
+(:class:`graph.store.StoreUnavailable`, which names the URI).
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
 import networkx as nx
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from graph.analysis import (
-    EagraphError,
-    Impact,
-    Resolver,
-    dependencies,
-)
-from graph.analysis import (
-    Path as EvidencePath,
-)
-from graph.analysis import (
-    critical as critical_analysis,
-)
-from graph.analysis import (
-    cycles as cycles_analysis,
-)
-from graph.analysis import (
-    dependents as dependents_analysis,
-)
-from graph.analysis import (
-    impact as impact_analysis,
-)
-from graph.analysis import (
-    paths as paths_analysis,
-)
+from app.settings import Settings
+from graph import analysis
+from graph.analysis import EagraphError, Impact, Resolver
 from graph.model import Confidence, Portfolio, to_networkx
+from graph.store import StoreUnavailable
+from graph.stores import open_store
 from loaders import LoadError, load_portfolio
 
 cli = typer.Typer(
@@ -87,7 +75,7 @@ def _name(G: nx.MultiDiGraph, node_id: str) -> str:
     return str(attrs.get("short") or attrs.get("name") or node_id)
 
 
-def _chain(G: nx.MultiDiGraph, path: EvidencePath) -> str:
+def _chain(G: nx.MultiDiGraph, path: analysis.Path) -> str:
     """`A —USES→ B —ACCESSED_VIA→ C` with display names."""
     if not path.hops:
         return _name(G, path.nodes[0]) if path.nodes else ""
@@ -96,6 +84,12 @@ def _chain(G: nx.MultiDiGraph, path: EvidencePath) -> str:
         mark = "~" if hop.confidence == "inferred" else ""
         text += f" —{mark}{hop.type}→ {_name(G, hop.target)}"
     return text
+
+
+Neo4jUriOpt = Annotated[
+    str | None,
+    typer.Option("--neo4j-uri", help="Bolt URI of the Neo4j server (default: NEO4J_URI, then .env)."),
+]
 
 
 def print_json(data: Any) -> None:
@@ -168,7 +162,7 @@ def impact(
     """What breaks when these are down: each impacted node, its state, why, and who notices."""
     G, resolver = _graph(portfolio)
     down = resolver.resolve_all(names)
-    result = impact_analysis(G, down, min_confidence=min_confidence)
+    result = analysis.impact(G, down, min_confidence=min_confidence)
     if as_json:
         print_json(result.to_dict())
     else:
@@ -215,7 +209,7 @@ def _reach(node: str, portfolio: Path | None, depth: int | None, min_confidence:
            upstream: bool) -> None:  # fmt: skip
     G, resolver = _graph(portfolio)
     node_id = resolver.resolve(node)
-    walk = dependencies if upstream else dependents_analysis
+    walk = analysis.dependencies if upstream else analysis.dependents
     reach = walk(G, node_id, depth=depth, min_confidence=min_confidence)
     if as_json:
         print_json(reach.to_dict())
@@ -267,7 +261,7 @@ def path(
 ) -> None:
     """How SOURCE reaches TARGET: every shortest dependency path, with evidence."""
     G, resolver = _graph(portfolio)
-    result = paths_analysis(
+    result = analysis.paths(
         G, resolver.resolve(source), resolver.resolve(target), min_confidence=min_confidence
     )
     if as_json:
@@ -290,7 +284,7 @@ def critical(
 ) -> None:
     """Critical components: blast radius, single points of failure, fatal pairs, betweenness."""
     G, _ = _graph(portfolio)
-    result = critical_analysis(G, min_confidence=min_confidence)
+    result = analysis.critical(G, min_confidence=min_confidence)
     if as_json:
         print_json(result.to_dict())
         return
@@ -326,7 +320,7 @@ def cycles(
 ) -> None:
     """Circular dependencies."""
     G, _ = _graph(portfolio)
-    result = cycles_analysis(G, min_confidence=min_confidence)
+    result = analysis.cycles(G, min_confidence=min_confidence)
     if as_json:
         print_json(result.to_dict())
         return
@@ -338,13 +332,55 @@ def cycles(
             out.print(f"  {hop.type}: “{hop.evidence}” (line {hop.line})", highlight=False)
 
 
+def load(portfolio: PortfolioOpt = None, overlay: OverlayOpt = None, neo4j_uri: Neo4jUriOpt = None) -> None:
+    """Load a portfolio into Neo4j as a new revision (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD).
+
+    Readers keep the previous revision until the new one is complete; loading the same document again
+    changes nothing.
+    """
+    settings = Settings(store="neo4j")
+    if neo4j_uri is not None:
+        settings = settings.model_copy(update={"neo4j_uri": neo4j_uri})
+    parsed = load_portfolio(portfolio or settings.portfolio, overlay)
+    started = time.perf_counter()
+    store = open_store(settings)
+    try:
+        store.ping()  # fail in one line before a progress bar is drawn
+        with Progress(
+            TextColumn("loading {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(parsed.document, total=None)
+            result = store.load(
+                parsed, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
+    finally:
+        store.close()
+    state = "new revision" if result.changed else "unchanged"
+    out.print(
+        f"{settings.neo4j_uri}: revision {result.revision} ({state}): {result.nodes} nodes, {result.edges} edges, "
+        f"{len(parsed.findings)} findings in {time.perf_counter() - started:.1f}s",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 def main() -> None:
-    """Console entry point: bad input is one line on stderr and exit code 2, never a traceback."""
+    """Console entry point: an error is one line on stderr and exit code 2 (input) or 1 (store), no traceback."""
+    # The driver logs each retry; the user gets the one-line outcome instead.
+    logging.getLogger("neo4j").addHandler(logging.NullHandler())
     try:
         cli()
     except (LoadError, EagraphError) as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True, markup=True)
         raise SystemExit(2) from None
+    except StoreUnavailable as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from graph.model import Portfolio
 
 __all__ = ["GraphStore", "LoadResult", "MemoryStore", "Progress", "StoreUnavailable"]
 
-Progress = Callable[[int, int], None]  # (done, total) in rows written
+Progress = Callable[[int, int], None]  # (done, total) in rows written: nodes, edges and findings
 
 
 class StoreUnavailable(Exception):
@@ -77,12 +77,12 @@ class MemoryStore:
         self._current: Portfolio | None = None
 
     def load(self, portfolio: Portfolio, *, progress: Progress | None = None) -> LoadResult:
-        total = len(portfolio.nodes) + len(portfolio.edges)
+        total = len(portfolio.nodes) + len(portfolio.edges) + len(portfolio.findings)
+        if progress is not None:  # before the swap: a load aborted by its progress hook changes nothing
+            progress(total, total)
         with self._lock:
             changed = self._current is None or self._current.revision != portfolio.revision
             self._current = portfolio
-        if progress is not None:
-            progress(total, total)
         return LoadResult(portfolio.revision, len(portfolio.nodes), len(portfolio.edges), changed)
 
     def read(self) -> Portfolio:

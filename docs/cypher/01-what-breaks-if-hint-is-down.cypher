@@ -1,0 +1,7 @@
+// What breaks if hINT is down
+// Impact = ancestors: everything with a dependency path INTO hINT (A -> B means A depends on B).
+// The pattern is directed and of any length; only rows of the current revision are read.
+MATCH (rev:Revision {current: true})
+MATCH (down:Node {id: 'hint', revision: rev.revision})
+MATCH p = (impacted:Node {revision: rev.revision})-[*1..]->(down)
+RETURN p

@@ -1,0 +1,450 @@
+"""The Neo4j adapter of the store port: the only module that imports ``neo4j``; all its Cypher is here.
+
+The graph in Neo4j
+------------------
+* Every portfolio node is a ``:Node`` (the *common label*: ``MATCH (n:Node) RETURN count(n)`` is the node
+  count) with one more label per entry of ``node.labels`` (``:System``, ``:Integration``, ``:Actor``,
+  ``:External``, ``:Website``) and all of the node's fields as properties.
+* Every edge is a relationship whose type is the edge's :class:`~graph.model.RelType`, carrying evidence,
+  confidence, strength, alt_group, scope, document, line, rule and note. Only dependency edges are
+  relationships, so ``MATCH ()-[r]->() RETURN count(r)`` is the edge count.
+* Findings are ``:Finding`` nodes and each loaded revision is one ``:Revision`` node (document, meta, entries,
+  notes, counts, ``current``); neither carries ``:Node``.
+* Labels and relationship types cannot be Cypher parameters: they come from the enums only, checked by
+  :func:`_labels` and :func:`_rel_type` (the allow-list is the injection guard). Every value is a parameter.
+
+Revisions: a load is atomic to readers
+--------------------------------------
+Every row (node, relationship, finding) is stamped with the portfolio's revision (a content hash) and keyed
+by ``(id, revision)``, so a new revision is written *beside* the current one, batch by batch
+(``UNWIND $rows … MERGE``, one transaction per batch). Readers only read rows of the revision named by the
+``:Revision {current: true}`` node. When every batch is in, one transaction checks that the new revision is
+complete (its counts equal the portfolio's) and flips ``current`` to it. Only then are the rows of other
+revisions deleted. A load that fails midway never flips, skips the cleanup and so leaves the previous revision
+whole; its partial rows are removed by the next successful load. Loading the current revision again writes
+the same rows over themselves: no count changes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, LiteralString, TypeVar
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j.exceptions import AuthError, DriverError, Neo4jError
+
+from graph.model import Edge, Entry, Finding, Node, NodeKind, Portfolio, RelType
+from graph.store import LoadResult, Progress, StoreUnavailable
+
+__all__ = ["COMMON_LABEL", "Neo4jStore"]
+
+COMMON_LABEL = "Node"
+DEFAULT_BATCH_SIZE = 500
+SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+
+T = TypeVar("T")
+
+# --- schema: constraints and indexes, created before the first write ------------------------------------
+SCHEMA: tuple[LiteralString, ...] = (
+    "CREATE CONSTRAINT eagraph_node_id IF NOT EXISTS FOR (n:Node) REQUIRE (n.id, n.revision) IS UNIQUE",
+    "CREATE CONSTRAINT eagraph_finding_seq IF NOT EXISTS FOR (f:Finding) REQUIRE (f.revision, f.seq) IS UNIQUE",
+    "CREATE CONSTRAINT eagraph_revision IF NOT EXISTS FOR (r:Revision) REQUIRE r.revision IS UNIQUE",
+    "CREATE INDEX eagraph_node_revision IF NOT EXISTS FOR (n:Node) ON (n.revision)",
+    "CREATE INDEX eagraph_node_name IF NOT EXISTS FOR (n:Node) ON (n.name)",
+)
+
+# --- writes: templates take only enum-derived labels and types ------------------------------------------
+MERGE_NODES_TEMPLATE = """
+UNWIND $rows AS row
+MERGE (n:Node {id: row.id, revision: $revision})
+SET n += row.props
+SET n{labels}
+"""
+MERGE_EDGES_TEMPLATE = """
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source, revision: $revision})
+MATCH (b:Node {id: row.target, revision: $revision})
+MERGE (a)-[r:{type}]->(b)
+SET r += row.props, r.revision = $revision
+"""
+MERGE_FINDINGS: LiteralString = """
+UNWIND $rows AS row
+MERGE (f:Finding {revision: $revision, seq: row.seq})
+SET f += row.props
+"""
+# Findings beyond the new list (same revision loaded with fewer findings) would spoil the count check.
+DROP_EXTRA_FINDINGS: LiteralString = """
+MATCH (f:Finding {revision: $revision}) WHERE f.seq >= $findings
+DETACH DELETE f
+"""
+COUNT_REVISION: LiteralString = """
+CALL () { MATCH (n:Node {revision: $revision}) RETURN count(n) AS nodes }
+CALL () {
+  MATCH (:Node {revision: $revision})-[r]->(:Node {revision: $revision})
+  WHERE r.revision = $revision
+  RETURN count(r) AS edges
+}
+CALL () { MATCH (f:Finding {revision: $revision}) RETURN count(f) AS findings }
+RETURN nodes, edges, findings
+"""
+FLIP_CURRENT: LiteralString = """
+MERGE (rev:Revision {revision: $revision})
+SET rev += $props, rev.loaded_at = datetime()
+WITH rev
+MATCH (r:Revision)
+SET r.current = (r.revision = $revision)
+"""
+DELETE_STALE: LiteralString = """
+MATCH (n:Node|Finding|Revision)
+WHERE n.revision IS NULL OR n.revision <> $revision
+WITH n LIMIT $batch
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+
+# --- reads: only rows of the current revision -----------------------------------------------------------
+CURRENT_REVISION: LiteralString = "MATCH (r:Revision {current: true}) RETURN properties(r) AS rev"
+READ_NODES: LiteralString = """
+MATCH (n:Node {revision: $revision}) RETURN properties(n) AS props ORDER BY n.seq
+"""
+READ_EDGES: LiteralString = """
+MATCH (a:Node {revision: $revision})-[r]->(b:Node {revision: $revision})
+WHERE r.revision = $revision
+RETURN a.id AS source, b.id AS target, type(r) AS type, properties(r) AS props ORDER BY r.seq
+"""
+READ_FINDINGS: LiteralString = """
+MATCH (f:Finding {revision: $revision}) RETURN properties(f) AS props ORDER BY f.seq
+"""
+PING: LiteralString = "RETURN 1 AS ok"
+
+_BOOKKEEPING = ("revision", "seq")  # properties the store adds to every row
+
+
+def _trusted(text: str) -> LiteralString:
+    """Mark Cypher assembled from allow-listed names only as safe to send.
+
+    The driver types queries as ``LiteralString``; this is the one place a built string becomes one, and only
+    :func:`_labels`, :func:`_rel_type` and the statements built from them come through here.
+    """
+    return text  # mypy reads LiteralString as str; pyright checks it
+
+
+def _labels(kinds: Sequence[NodeKind]) -> LiteralString:
+    """The Cypher label expression for node kinds, from the enum only.
+
+    >>> _labels([NodeKind.INTEGRATION, NodeKind.SYSTEM])
+    ':Integration:System'
+    >>> _labels(["System) DETACH DELETE (x"])
+    Traceback (most recent call last):
+    ...
+    ValueError: not a node kind: 'System) DETACH DELETE (x'
+    """
+    for kind in kinds:
+        if not isinstance(kind, NodeKind):
+            raise ValueError(f"not a node kind: {kind!r}")
+    return _trusted("".join(f":{kind.label}" for kind in kinds))
+
+
+def _rel_type(rel: RelType) -> LiteralString:
+    """A relationship type, from the enum only.
+
+    >>> _rel_type(RelType.HOSTED_ON)
+    'HOSTED_ON'
+    >>> _rel_type("USES]->() DETACH DELETE (")
+    Traceback (most recent call last):
+    ...
+    ValueError: not a relation type: 'USES]->() DETACH DELETE ('
+    """
+    if not isinstance(rel, RelType):
+        raise ValueError(f"not a relation type: {rel!r}")
+    return _trusted(rel.value)
+
+
+def _one_line(what: object) -> str:
+    return " ".join(str(what).split())
+
+
+def _batches(rows: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    """Consecutive slices of at most ``size`` rows.
+
+    >>> [list(b) for b in _batches([1, 2, 3, 4, 5], 2)]
+    [[1, 2], [3, 4], [5]]
+    """
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _without(d: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if k not in keys}
+
+
+def node_row(node: Node, seq: int) -> dict[str, Any]:
+    """A node as an ``UNWIND`` row: its key and every field (lists as lists; ``None`` removes a property)."""
+    return {"id": node.id, "props": {**node.to_dict(), "seq": seq}}
+
+
+def edge_row(edge: Edge, seq: int) -> dict[str, Any]:
+    """An edge as an ``UNWIND`` row: endpoints, and every field but the ones the relationship itself holds."""
+    props = _without(edge.to_dict(), "source", "target", "type")
+    return {"source": edge.source, "target": edge.target, "props": {**props, "seq": seq}}
+
+
+def finding_row(finding: Finding, seq: int) -> dict[str, Any]:
+    return {"seq": seq, "props": finding.to_dict()}
+
+
+def revision_props(portfolio: Portfolio) -> dict[str, Any]:
+    """What the ``:Revision`` node keeps besides the rows: document, meta, entries, notes, counts."""
+    return {
+        "document": portfolio.document,
+        "meta": json.dumps(portfolio.meta, ensure_ascii=False, sort_keys=True),
+        "entries": json.dumps([e.to_dict() for e in portfolio.entries], ensure_ascii=False),
+        "notes": list(portfolio.notes),
+        "nodes": len(portfolio.nodes),
+        "edges": len(portfolio.edges),
+        "findings": len(portfolio.findings),
+    }
+
+
+def portfolio_from_records(
+    rev: dict[str, Any],
+    nodes: list[dict[str, Any]],
+    edges: list[dict[str, Any]],
+    findings: list[dict[str, Any]],
+) -> Portfolio:
+    """Rebuild the portfolio from what :data:`READ_NODES`, :data:`READ_EDGES` and :data:`READ_FINDINGS` return."""
+    return Portfolio(
+        document=rev["document"],
+        nodes=tuple(Node.from_dict(_without(props, *_BOOKKEEPING)) for props in nodes),
+        edges=tuple(
+            Edge.from_dict({**_without(e["props"], *_BOOKKEEPING), **_without(e, "props")}) for e in edges
+        ),
+        findings=tuple(
+            Finding(
+                code=f["code"], message=f["message"], nodes=tuple(f.get("nodes") or ()), line=f.get("line")
+            )
+            for f in findings
+        ),
+        entries=tuple(Entry(e["name"], e["line"], tuple(e["nodes"])) for e in json.loads(rev["entries"])),
+        notes=tuple(rev.get("notes") or ()),
+        meta=json.loads(rev["meta"]),
+    )
+
+
+@dataclass(frozen=True)
+class _Counts:
+    nodes: int
+    edges: int
+    findings: int
+
+
+class IncompleteRevision(Exception):
+    """The rows of a revision do not add up to the portfolio: another load removed some midway."""
+
+
+class Neo4jStore:
+    """The portfolio in a Neo4j database. Creating one does not connect; the first call does.
+
+    ``batch_size`` rows go into one ``UNWIND`` statement and one transaction. ``retry_time`` bounds how long
+    the driver retries a transaction through transient errors and lost connections. ``progress`` (on
+    :meth:`load`) is called after every committed batch; an exception it raises aborts the load as any
+    failure does (tests use it to kill a load midway).
+    """
+
+    name = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        user: str,
+        password: str | None,
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        retry_time: float = 15.0,
+        connection_timeout: float = 10.0,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.uri = uri
+        self.user = user
+        self.batch_size = batch_size
+        self._schema_ready = False
+        self._no_password = password is None
+        scheme = uri.partition("://")[0] if "://" in uri else ""
+        if scheme not in SCHEMES:
+            raise StoreUnavailable(
+                f"Neo4j at {uri}: unsupported URI, expected bolt://host:port or neo4j://host:port"
+            )
+        with self._errors("configure the driver"):
+            self._driver: Driver = GraphDatabase.driver(
+                uri,
+                auth=(user, password or ""),
+                user_agent="eagraph",
+                connection_timeout=connection_timeout,
+                connection_acquisition_timeout=connection_timeout + 5,
+                max_transaction_retry_time=retry_time,
+                # "property key does not exist" on an empty database is expected, not news.
+                notifications_min_severity="OFF",
+            )
+
+    # --- the one place driver errors become StoreUnavailable ---------------------------------------------
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        """Translate every driver and server error into a one-line :class:`StoreUnavailable`."""
+        try:
+            yield
+        except AuthError as exc:
+            why = "NEO4J_PASSWORD is not set" if self._no_password else "wrong NEO4J_USER or NEO4J_PASSWORD"
+            raise StoreUnavailable(f"Neo4j at {self.uri} refused user {self.user!r}: {why}") from exc
+        except Neo4jError as exc:
+            raise StoreUnavailable(
+                f"Neo4j at {self.uri}: cannot {action}: {exc.code or type(exc).__name__}: {_one_line(exc.message or exc)}"
+            ) from exc
+        except DriverError as exc:
+            raise StoreUnavailable(
+                f"Neo4j at {self.uri}: cannot {action}: {type(exc).__name__}: {_one_line(exc)}"
+            ) from exc
+
+    @staticmethod
+    def _write_batch(
+        tx: ManagedTransaction, query: LiteralString, rows: Sequence[dict[str, Any]], revision: str
+    ) -> None:
+        tx.run(query, rows=rows, revision=revision).consume()
+
+    # --- the port ------------------------------------------------------------------------------------------
+    def ping(self) -> None:
+        """Raise StoreUnavailable unless the server answers a query with these credentials now."""
+        with self._errors("connect"):
+            self._driver.verify_connectivity()
+            self._driver.execute_query(PING)
+
+    def ensure_schema(self) -> None:
+        """Create the constraints and indexes (``IF NOT EXISTS``: a no-op when they are there)."""
+        if self._schema_ready:
+            return
+        with self._errors("create constraints and indexes"):
+            for statement in SCHEMA:
+                self._driver.execute_query(statement)
+        self._schema_ready = True
+
+    def load(self, portfolio: Portfolio, *, progress: Progress | None = None) -> LoadResult:
+        """Write the portfolio as a new revision, make it current in one transaction, then remove the rest."""
+        self.ping()
+        self.ensure_schema()
+        revision = portfolio.revision
+        previous = self.revision()
+        statements = self._write_statements(portfolio)
+        total = sum(len(rows) for _, rows in statements)
+        done = 0
+        with self._errors(f"load revision {revision}"), self._driver.session() as session:
+            for query, rows in statements:  # one transaction per batch, retried by the driver
+                session.execute_write(self._write_batch, query, rows, revision)
+                done += len(rows)
+                if progress is not None:
+                    progress(done, total)
+        self._flip(portfolio)
+        self._cleanup(revision)
+        return LoadResult(revision, len(portfolio.nodes), len(portfolio.edges), changed=previous != revision)
+
+    def _write_statements(self, portfolio: Portfolio) -> list[tuple[LiteralString, Sequence[dict[str, Any]]]]:
+        """Every batch of the load as (statement, rows): nodes grouped by labels, edges by type, findings."""
+        out: list[tuple[LiteralString, Sequence[dict[str, Any]]]] = []
+        by_labels: dict[tuple[NodeKind, ...], list[dict[str, Any]]] = {}
+        for seq, node in enumerate(portfolio.nodes):
+            by_labels.setdefault(node.labels, []).append(node_row(node, seq))
+        for kinds, rows in by_labels.items():
+            query = _trusted(MERGE_NODES_TEMPLATE.replace("{labels}", _labels(kinds)))
+            out += [(query, batch) for batch in _batches(rows, self.batch_size)]
+        by_type: dict[RelType, list[dict[str, Any]]] = {}
+        for seq, edge in enumerate(portfolio.edges):
+            by_type.setdefault(edge.type, []).append(edge_row(edge, seq))
+        for rel, rows in by_type.items():
+            query = _trusted(MERGE_EDGES_TEMPLATE.replace("{type}", _rel_type(rel)))
+            out += [(query, batch) for batch in _batches(rows, self.batch_size)]
+        findings = [finding_row(f, seq) for seq, f in enumerate(portfolio.findings)]
+        out += [(MERGE_FINDINGS, batch) for batch in _batches(findings, self.batch_size)]
+        return out
+
+    def _flip(self, portfolio: Portfolio) -> None:
+        """In one transaction: check the new revision is complete, then make it the current one."""
+        revision = portfolio.revision
+        expected = _Counts(len(portfolio.nodes), len(portfolio.edges), len(portfolio.findings))
+
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(DROP_EXTRA_FINDINGS, revision=revision, findings=expected.findings).consume()
+            record = tx.run(COUNT_REVISION, revision=revision).single(strict=True)
+            found = _Counts(record["nodes"], record["edges"], record["findings"])
+            if found != expected:
+                raise IncompleteRevision(f"revision {revision} has {found}, expected {expected}")
+            tx.run(FLIP_CURRENT, revision=revision, props=revision_props(portfolio)).consume()
+
+        with self._errors(f"make revision {revision} current"), self._driver.session() as session:
+            try:
+                session.execute_write(work)
+            except IncompleteRevision as exc:
+                raise StoreUnavailable(
+                    f"Neo4j at {self.uri}: {exc}; the previous revision stays current"
+                ) from exc
+
+    def _cleanup(self, revision: str) -> None:
+        """Delete, in batches, every row of a revision other than ``revision`` (only after a flip)."""
+
+        def work(tx: ManagedTransaction) -> int:
+            return int(
+                tx.run(DELETE_STALE, revision=revision, batch=self.batch_size).single(strict=True)["deleted"]
+            )
+
+        with self._errors("remove old revisions"), self._driver.session() as session:
+            while session.execute_write(work):
+                pass
+
+    def revision(self) -> str | None:
+        with self._errors("read the current revision"):
+            records = self._driver.execute_query(CURRENT_REVISION).records
+        return str(records[0]["rev"]["revision"]) if records else None
+
+    def read(self, *, attempts: int = 3) -> Portfolio:
+        """The current revision. A read that raced a cleanup (rows short of the counts) is tried again."""
+
+        def work(tx: ManagedTransaction) -> Portfolio | None:
+            current = tx.run(CURRENT_REVISION).single()
+            if current is None:
+                raise LookupError("nothing loaded yet")
+            rev = current["rev"]
+            nodes = [r["props"] for r in tx.run(READ_NODES, revision=rev["revision"])]
+            edges = [r.data() for r in tx.run(READ_EDGES, revision=rev["revision"])]
+            findings = [r["props"] for r in tx.run(READ_FINDINGS, revision=rev["revision"])]
+            if (len(nodes), len(edges), len(findings)) != (rev["nodes"], rev["edges"], rev["findings"]):
+                return None
+            return portfolio_from_records(rev, nodes, edges, findings)
+
+        with self._errors("read the graph"), self._driver.session() as session:
+            for attempt in range(attempts):
+                portfolio = session.execute_read(work)
+                if portfolio is not None:
+                    return portfolio
+                time.sleep(0.05 * (attempt + 1))
+        raise StoreUnavailable(f"Neo4j at {self.uri}: the current revision changed during {attempts} reads")
+
+    def counts(self) -> tuple[int, int]:
+        """(nodes, edges) of the current revision, counted in the graph."""
+        revision = self.revision()
+        if revision is None:
+            raise LookupError("nothing loaded yet")
+        with self._errors("count the graph"):
+            record = self._driver.execute_query(COUNT_REVISION, revision=revision).records[0]
+        return int(record["nodes"]), int(record["edges"])
+
+    def close(self) -> None:
+        with self._errors("close the driver"):
+            self._driver.close()
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

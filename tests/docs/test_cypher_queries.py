@@ -1,0 +1,62 @@
+"""The saved architect queries in docs/cypher/ run against the loaded seed and answer something."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from neo4j import Driver
+
+from graph.model import Portfolio, to_networkx
+from graph.neo4j_store import Neo4jStore
+from tests.conftest import REPO, Neo4jServer
+
+QUERIES = sorted((REPO / "docs" / "cypher").glob("*.cypher"))
+
+
+def test_there_are_at_least_ten_saved_queries_each_named_by_a_comment() -> None:
+    assert len(QUERIES) >= 10
+    assert all(q.read_text(encoding="utf-8").startswith("// ") for q in QUERIES)
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("query", QUERIES, ids=[q.stem for q in QUERIES])
+def test_each_saved_query_returns_rows_for_the_seed(
+    query: Path, neo4j_store: Neo4jStore, empty_neo4j: Driver, seed: Portfolio
+) -> None:
+    neo4j_store.load(seed)
+    records = empty_neo4j.execute_query(query.read_text(encoding="utf-8")).records
+    assert records, f"{query.name} returned nothing"
+
+
+@pytest.mark.neo4j
+def test_the_hint_impact_query_finds_exactly_the_ancestors_of_hint(
+    neo4j_store: Neo4jStore, empty_neo4j: Driver, seed: Portfolio
+) -> None:
+    neo4j_store.load(seed)
+    text = (REPO / "docs" / "cypher" / "01-what-breaks-if-hint-is-down.cypher").read_text(encoding="utf-8")
+    records = empty_neo4j.execute_query(text).records
+    impacted = {r["p"].start_node["id"] for r in records}
+    assert impacted == nx.ancestors(to_networkx(seed), "hint")
+    assert all(r["p"].end_node["id"] == "hint" for r in records)
+
+
+@pytest.mark.neo4j
+def test_the_saved_queries_read_nothing_of_a_revision_that_is_not_current(
+    neo4j_server: Neo4jServer, empty_neo4j: Driver, seed: Portfolio
+) -> None:
+    """A half-written next revision (a load that died) must not show in an architect's answer."""
+    with neo4j_server.store(batch_size=10) as store:
+        store.load(seed)
+        before = empty_neo4j.execute_query(QUERIES[0].read_text(encoding="utf-8")).records
+
+        def die_midway(done: int, total: int) -> None:
+            if done >= total // 2:
+                raise RuntimeError("killed")
+
+        newer = seed.with_(edges=seed.edges[1:])
+        with pytest.raises(RuntimeError):
+            store.load(newer, progress=die_midway)
+    after = empty_neo4j.execute_query(QUERIES[0].read_text(encoding="utf-8")).records
+    assert len(after) == len(before) > 0
