@@ -332,6 +332,7 @@ def cycles(
             out.print(f"  {hop.type}: “{hop.evidence}” (line {hop.line})", highlight=False)
 
 
+@cli.command()
 def load(portfolio: PortfolioOpt = None, overlay: OverlayOpt = None, neo4j_uri: Neo4jUriOpt = None) -> None:
     """Load a portfolio into Neo4j as a new revision (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD).
 
