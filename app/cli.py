@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -336,6 +337,41 @@ def cycles(
         out.print(" → ".join(_name(G, n) for n in (*c.nodes, c.nodes[0])))
         for hop in c.path.hops:
             out.print(f"  {hop.type}: “{hop.evidence}” (line {hop.line})", highlight=False)
+
+
+class StoreChoice(StrEnum):
+    MEMORY = "memory"
+    NEO4J = "neo4j"
+
+
+@cli.command()
+def serve(
+    store: Annotated[
+        StoreChoice | None,
+        typer.Option(
+            "--store",
+            help="memory: the document parsed in process; neo4j: what `eagraph load` wrote "
+            "(default: EAGRAPH_STORE, else memory).",
+        ),
+    ] = None,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+    portfolio: PortfolioOpt = None,
+) -> None:
+    """Serve the HTTP API (/api/v1, docs at /docs) and the web explorer (/) with uvicorn."""
+    import uvicorn
+
+    from app.main import create_app
+    from app.settings import Settings
+
+    overrides: dict[str, Any] = {}
+    if store is not None:
+        overrides["store"] = store.value
+    if portfolio is not None:
+        overrides["portfolio"] = str(portfolio)
+    settings = Settings(**overrides)
+    err.print(f"eagraph: {settings.store} store, http://{host}:{port}/ (API docs: /docs)", highlight=False)
+    uvicorn.run(create_app(settings), host=host, port=port, server_header=False, log_level="info")
 
 
 def main() -> None:
