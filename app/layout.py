@@ -34,13 +34,13 @@ import networkx as nx
 
 __all__ = ["GraphView", "LaidEdge", "LaidNode", "Point", "layered_layout"]
 
-COLUMN_GAP = 250.0  # from one column's left edge to the next
-NODE_WIDTH = 178.0
+COLUMN_GAP = 218.0  # from one column's left edge to the next
+NODE_WIDTH = 168.0
 NODE_HEIGHT = 30.0
 NODE_GAP = 12.0  # vertical space between two boxes
 WAYPOINT_GAP = 10.0  # vertical space a passing edge takes in a column
 MARGIN = 24.0
-MAX_LABEL = 25
+MAX_LABEL = 28  # the page shortens further to fit the box
 
 
 @dataclass(frozen=True, slots=True)

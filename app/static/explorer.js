@@ -168,7 +168,18 @@
     }
     root.append(nodes);
     host.append(root);
+    for (const label of root.querySelectorAll(".node text")) fitLabel(label, state.byId.get(label.parentNode.dataset.id));
     applyZoom();
+  }
+
+  // Shorten a label with an ellipsis until it fits its box (the full name is in the tooltip).
+  function fitLabel(text, node) {
+    const room = node.width - 18;
+    let label = node.label;
+    while (label.length > 4 && text.getComputedTextLength() > room) {
+      label = label.slice(0, -1);
+      text.textContent = `${label.trimEnd()}…`;
+    }
   }
 
   function applyZoom() {
