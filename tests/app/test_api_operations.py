@@ -20,7 +20,7 @@ TINY = Portfolio(
 )
 
 
-def test_health_answers_without_touching_the_store():
+def test_health_is_ok_even_when_the_store_is_unreachable():
     app = create_app(settings(store="neo4j", neo4j_uri="bolt://127.0.0.1:1"))
     with TestClient(app) as c:
         assert c.get("/api/v1/health").json() == {"status": "ok"}
