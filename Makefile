@@ -32,6 +32,10 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 run: install
+	@echo "eagraph: web explorer on http://$(HOST):$(PORT)/ and API docs on http://$(HOST):$(PORT)/docs; try:"
+	@echo "  curl -s 'http://$(HOST):$(PORT)/api/v1/impact?down=hINT'"
+	@echo "  curl -s 'http://$(HOST):$(PORT)/api/v1/paths?from=Praksisinfo&to=HelseID'"
+	@echo "  curl -s 'http://$(HOST):$(PORT)/api/v1/nodes?q=tjenesteportalen'"
 	$(BIN)/eagraph serve --store memory --host $(HOST) --port $(PORT)
 
 parse: install

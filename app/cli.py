@@ -10,6 +10,7 @@ import json
 import logging
 import sys
 import time
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -368,6 +369,41 @@ def load(portfolio: PortfolioOpt = None, overlay: OverlayOpt = None, neo4j_uri: 
         highlight=False,
         soft_wrap=True,
     )
+
+
+class StoreChoice(StrEnum):
+    MEMORY = "memory"
+    NEO4J = "neo4j"
+
+
+@cli.command()
+def serve(
+    store: Annotated[
+        StoreChoice | None,
+        typer.Option(
+            "--store",
+            help="memory: the document parsed in process; neo4j: what `eagraph load` wrote "
+            "(default: EAGRAPH_STORE, else memory).",
+        ),
+    ] = None,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+    portfolio: PortfolioOpt = None,
+) -> None:
+    """Serve the HTTP API (/api/v1, docs at /docs) and the web explorer (/) with uvicorn."""
+    import uvicorn
+
+    from app.main import create_app
+    from app.settings import Settings
+
+    overrides: dict[str, Any] = {}
+    if store is not None:
+        overrides["store"] = store.value
+    if portfolio is not None:
+        overrides["portfolio"] = str(portfolio)
+    settings = Settings(**overrides)
+    err.print(f"eagraph: {settings.store} store, http://{host}:{port}/ (API docs: /docs)", highlight=False)
+    uvicorn.run(create_app(settings), host=host, port=port, server_header=False, log_level="info")
 
 
 def main() -> None:

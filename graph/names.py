@@ -1,4 +1,5 @@
-"""Name resolution shared by every entry point: what the user typed -> a node id.
+"""Name resolution shared by every entry point: what the user typed -> a node id (or, for a search box,
+the ids it could mean: :meth:`Resolver.search`).
 
 A query is matched, in this order, and the first step with any match decides:
 
@@ -174,6 +175,35 @@ class Resolver:
         ('helseid', 'brevtjeneste')
         """
         return tuple(dict.fromkeys(self.resolve(q) for q in queries))
+
+    def search(self, query: str) -> tuple[str, ...]:
+        """Node ids for a search box, best first.
+
+        First what :meth:`matches` finds, then nodes with an id, name, alias or abbreviation starting with the
+        folded query, then those containing it; when nothing does, :meth:`suggest`'s look-alikes.
+
+        >>> from graph.examples import letters
+        >>> r = Resolver(letters())
+        >>> r.search("dig")                   # typing "dig…": both names starting with it
+        ('digipost', 'dip')
+        >>> r.search("portal"), r.search("tjenesteportalen")
+        (('tjenesteportal-for-helseaktor',), ('tjenesteportal-for-helseaktor',))
+        >>> r.search("helsid")                # a typo still offers something
+        ('helseid',)
+        """
+        text = _check(query)
+        key = normalize(text)
+        first = self.matches(text)
+        starts: list[tuple[str, str]] = []
+        contains: list[tuple[str, str]] = []
+        if key:
+            for label, node_id in self._labels:
+                if label.startswith(key):
+                    starts.append((label, node_id))
+                elif key in label:
+                    contains.append((label, node_id))
+        found = dict.fromkeys((*first, *(n for _, n in starts), *(n for _, n in contains)))
+        return tuple(found) if found else self.suggest(text)
 
     def suggest(self, query: str, limit: int = 3) -> tuple[str, ...]:
         """Up to ``limit`` node ids whose labels look like ``query``: containing it, then by similarity.

@@ -83,3 +83,18 @@ def test_one_off_helpers_match_the_resolver():
     G = build([edge("a-system", "okonomimodulen")], [node("okonomimodulen", name="Økonomimodulen")])
     assert resolve(G, "ØKONOMIMODULEN") == "okonomimodulen"
     assert suggest(G, "okonomi") == ("okonomimodulen",)
+
+
+def test_search_puts_the_resolved_node_before_nodes_that_merely_contain_the_words(resolver):
+    assert resolver.search("elsa")[:2] == ("elsa-helserettigheter", "elsa-landoppgjor")
+    assert resolver.search("Helserettigheter")[0] == "elsa-helserettigheter"
+    assert resolver.search("indikator") == ("nki",)
+
+
+def test_search_falls_back_to_look_alikes_and_refuses_blank_or_long_queries(resolver):
+    assert resolver.search("blarsept") == ("blaresept",)  # no label contains it: a look-alike
+    assert resolver.search("zzzz") == ()
+    with pytest.raises(InvalidQuery):
+        resolver.search("   ")
+    with pytest.raises(InvalidQuery):
+        resolver.search("x" * (MAX_QUERY_LENGTH + 1))

@@ -1,0 +1,308 @@
+"""Routes under ``/api/v1``: thin, sync (networkx and the sync driver block; FastAPI runs them in its
+threadpool), typed by :mod:`app.schemas`. Names in paths, queries and bodies are resolved by the snapshot's
+:class:`~graph.names.Resolver`; domain errors propagate to :mod:`app.errors`."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request, Security
+from fastapi.security import APIKeyHeader
+from starlette.exceptions import HTTPException
+
+from app import schemas
+from app.errors import problem_responses
+from app.service import GraphService, Snapshot
+from graph.analysis import dependencies, dependents, edit_from_dict, impact, paths, scenario
+from graph.model import Confidence, NodeKind
+from graph.names import MAX_QUERY_LENGTH
+
+__all__ = ["admin", "probes", "reads", "require_api_key"]
+
+
+# ------------------------------------------------------------------------------------ dependencies, once
+
+
+def get_service(request: Request) -> GraphService:
+    service: GraphService = request.app.state.service
+    return service
+
+
+def get_snapshot(service: Annotated[GraphService, Depends(get_service)]) -> Snapshot:
+    return service.snapshot()
+
+
+Service = Annotated[GraphService, Depends(get_service)]
+Snap = Annotated[Snapshot, Depends(get_snapshot)]
+
+_api_key = APIKeyHeader(
+    name="X-API-Key", auto_error=False, description="The key set in EAGRAPH_API_KEY (admin endpoints)."
+)
+
+
+def require_api_key(service: Service, key: Annotated[str | None, Security(_api_key)] = None) -> None:
+    """Compare the ``X-API-Key`` header with the configured key in constant time."""
+    expected = service.settings.api_key
+    if expected is None:
+        raise HTTPException(403, "admin endpoints are disabled: no API key is configured (EAGRAPH_API_KEY)")
+    if key is None or not hmac.compare_digest(key.encode(), expected.get_secret_value().encode()):
+        raise HTTPException(
+            401, "a valid X-API-Key header is required", headers={"WWW-Authenticate": "ApiKey"}
+        )
+
+
+# ------------------------------------------------------------------------------------ parameters, once
+
+
+def _name_examples(*values: str) -> dict[str, Any]:
+    return {v: {"summary": v, "value": v} for v in values}
+
+
+NodeRef = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=MAX_QUERY_LENGTH,
+        description="A node id, name, alias or abbreviation (case and æ/ø/å folded).",
+        openapi_examples=_name_examples("hint", "DIP", "tjenesteportalen"),
+    ),
+]
+MinConfidence = Annotated[
+    Confidence,
+    Query(description="Ignore edges less certain than this (stated > curated > inferred)."),
+]
+Depth = Annotated[
+    int | None, Query(ge=1, le=100, description="Stop after this many hops (default: no limit).")
+]
+Down = Annotated[
+    list[Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH)]],
+    Query(
+        min_length=1,
+        max_length=schemas.MAX_DOWN,
+        description=f"What is down: ids, names or aliases; repeat for several (at most {schemas.MAX_DOWN}).",
+        openapi_examples={
+            "hint": {"summary": "hINT down", "value": ["hINT"]},
+            "letters": {"summary": "Helsenorge and post down", "value": ["Helsenorge", "post"]},
+        },
+    ),
+]
+NameQuery = Annotated[
+    str,
+    Query(min_length=1, max_length=MAX_QUERY_LENGTH, description="A node id, name, alias or abbreviation."),
+]
+
+_READ = problem_responses(422, 500, 503)
+
+
+# ------------------------------------------------------------------------------------ reads
+
+reads = APIRouter(prefix="/api/v1", responses=_READ)
+
+
+@reads.get(
+    "/nodes",
+    summary="List and search nodes",
+    description="Filter by kind (a node's labels: integrations are systems too); `q` searches ids, names, "
+    "aliases and abbreviations, folded like every name, best match first. Paged by `limit` and `offset`.",
+    responses=problem_responses(400),
+    tags=["nodes"],
+)
+def list_nodes(
+    snap: Snap,
+    kind: Annotated[NodeKind | None, Query(description="Only nodes with this label.")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=MAX_QUERY_LENGTH,
+            description="Search text.",
+            openapi_examples=_name_examples("hint", "portal", "elsa"),
+        ),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> schemas.NodePage:
+    found = snap.find(kind=kind, q=q)
+    items = [schemas.NodeSummary.model_validate(snap.node(n, summary=True)) for n in found[offset:][:limit]]
+    return schemas.NodePage(revision=snap.revision, total=len(found), limit=limit, offset=offset, items=items)
+
+
+@reads.get(
+    "/nodes/{ref}",
+    summary="One node, with its direct dependencies and dependents",
+    responses=problem_responses(400, 404),
+    tags=["nodes"],
+)
+def get_node(snap: Snap, ref: NodeRef) -> schemas.NodeDetail:
+    return schemas.NodeDetail.model_validate(snap.node(snap.resolve(ref)))
+
+
+@reads.get(
+    "/nodes/{ref}/dependencies",
+    summary="What a node depends on, directly and transitively",
+    responses=problem_responses(400, 404),
+    tags=["nodes"],
+)
+def get_dependencies(
+    snap: Snap, ref: NodeRef, depth: Depth = None, min_confidence: MinConfidence = Confidence.INFERRED
+) -> schemas.Reach:
+    reach = dependencies(snap.graph, snap.resolve(ref), depth=depth, min_confidence=min_confidence)
+    return schemas.Reach.model_validate({**reach.to_dict(), "revision": snap.revision})
+
+
+@reads.get(
+    "/nodes/{ref}/dependents",
+    summary="What depends on a node, directly and transitively",
+    responses=problem_responses(400, 404),
+    tags=["nodes"],
+)
+def get_dependents(
+    snap: Snap, ref: NodeRef, depth: Depth = None, min_confidence: MinConfidence = Confidence.INFERRED
+) -> schemas.Reach:
+    reach = dependents(snap.graph, snap.resolve(ref), depth=depth, min_confidence=min_confidence)
+    return schemas.Reach.model_validate({**reach.to_dict(), "revision": snap.revision})
+
+
+@reads.get(
+    "/impact",
+    summary="What breaks when these are down",
+    description="Each impacted node with its state (down or degraded), distance, the failed nodes it traces "
+    "to and the explanation path with every hop's evidence sentence; the actors who notice. The same JSON as "
+    "`eagraph impact --json`, plus the graph revision.",
+    responses=problem_responses(400, 404),
+    tags=["analysis"],
+)
+def get_impact(
+    snap: Snap, down: Down, min_confidence: MinConfidence = Confidence.INFERRED
+) -> schemas.ImpactResult:
+    result = impact(snap.graph, snap.resolve_all(down), min_confidence=min_confidence)
+    return schemas.ImpactResult.model_validate({**result.to_dict(), "revision": snap.revision})
+
+
+@reads.get(
+    "/paths",
+    summary="How one node depends on another: every shortest path, with evidence",
+    description="When `from` does not depend on `to` but `to` depends on `from`, the paths run the other way "
+    "(`direction: reverse`).",
+    responses=problem_responses(400, 404),
+    tags=["analysis"],
+)
+def get_paths(
+    snap: Snap,
+    source: Annotated[
+        str,
+        Query(
+            alias="from",
+            min_length=1,
+            max_length=MAX_QUERY_LENGTH,
+            description="The dependent node.",
+            openapi_examples=_name_examples("Praksisinfo", "DIP"),
+        ),
+    ],
+    target: Annotated[
+        str,
+        Query(
+            alias="to",
+            min_length=1,
+            max_length=MAX_QUERY_LENGTH,
+            description="The dependency.",
+            openapi_examples=_name_examples("HelseID", "hINT"),
+        ),
+    ],
+    min_confidence: MinConfidence = Confidence.INFERRED,
+    limit: Annotated[int, Query(ge=1, le=100, description="At most this many paths.")] = 10,
+) -> schemas.Paths:
+    found = paths(
+        snap.graph, snap.resolve(source), snap.resolve(target), limit=limit, min_confidence=min_confidence
+    )
+    return schemas.Paths.model_validate({**found.to_dict(), "revision": snap.revision})
+
+
+@reads.get(
+    "/analysis/critical",
+    summary="Critical components: blast radius, single points of failure, fatal pairs",
+    tags=["analysis"],
+)
+def get_critical(snap: Snap, min_confidence: MinConfidence = Confidence.INFERRED) -> schemas.Criticality:
+    result = snap.critical(min_confidence.value)
+    return schemas.Criticality.model_validate({**result.to_dict(), "revision": snap.revision})
+
+
+@reads.get("/analysis/cycles", summary="Circular dependencies", tags=["analysis"])
+def get_cycles(snap: Snap, min_confidence: MinConfidence = Confidence.INFERRED) -> schemas.Cycles:
+    result = snap.cycles(min_confidence.value)
+    return schemas.Cycles.model_validate({**result.to_dict(), "revision": snap.revision})
+
+
+@reads.get("/findings", summary="Data-quality findings about the document", tags=["analysis"])
+def get_findings(snap: Snap) -> schemas.Findings:
+    items = [schemas.Finding.model_validate(f.to_dict()) for f in snap.portfolio.findings]
+    return schemas.Findings(revision=snap.revision, document=snap.portfolio.document, items=items)
+
+
+@reads.post(
+    "/scenarios",
+    summary="What-if: impact before and after edits to the graph",
+    description="Fail `down` together on the graph as it is and as it would be after `edits` (remove an "
+    "edge, add one — an alternative when it shares an `alt_group` —, change a strength or an alt group). Edge "
+    "endpoints are names, resolved like every other name.",
+    responses=problem_responses(400, 404, 413),
+    tags=["analysis"],
+)
+def post_scenario(snap: Snap, body: schemas.ScenarioRequest) -> schemas.ScenarioResult:
+    edits = [edit_from_dict(snap.resolve_edit(e.model_dump(mode="json"))) for e in body.edits]
+    result = scenario(snap.graph, snap.resolve_all(body.down), edits, min_confidence=body.min_confidence)
+    return schemas.ScenarioResult.model_validate({**result.to_dict(), "revision": snap.revision})
+
+
+@reads.get(
+    "/graph",
+    summary="The whole graph, laid out left to right in the dependency direction",
+    description="Positions computed once per revision (a layered layout), for the web explorer at `/`.",
+    tags=["explorer"],
+)
+def get_graph(snap: Snap) -> schemas.GraphDrawing:
+    return schemas.GraphDrawing.model_validate({**snap.drawing_dict(), "revision": snap.revision})
+
+
+# ------------------------------------------------------------------------------------ admin
+
+admin = APIRouter(
+    prefix="/api/v1/admin",
+    dependencies=[Depends(require_api_key)],
+    responses=problem_responses(401, 403, 500, 503),
+    tags=["admin"],
+)
+
+
+@admin.post(
+    "/reload",
+    summary="Parse the portfolio again and load it into the store",
+    description="Requires `X-API-Key`. A document that fails to parse leaves the loaded revision in place.",
+)
+def post_reload(service: Service) -> schemas.Reloaded:
+    result = service.reload()
+    return schemas.Reloaded(
+        revision=result.revision, nodes=result.nodes, edges=result.edges, changed=result.changed
+    )
+
+
+# ------------------------------------------------------------------------------------ probes
+
+probes = APIRouter(prefix="/api/v1", tags=["operations"])
+
+
+@probes.get("/health", summary="The process is alive (touches nothing else)")
+def get_health() -> schemas.Health:
+    return schemas.Health()
+
+
+@probes.get(
+    "/ready",
+    summary="The store answers: its revision and size",
+    responses=problem_responses(500, 503),
+)
+def get_ready(service: Service) -> schemas.Ready:
+    store, revision, nodes, edges = service.readiness()
+    return schemas.Ready(store=store, revision=revision, nodes=nodes, edges=edges)

@@ -1,0 +1,94 @@
+"""The HTTP API and the web explorer: ``create_app(settings)``. Nothing connects at import or at creation;
+the store is built on the first request that needs it (or when the server starts, to warm up).
+
+Run it with ``eagraph serve`` or ``uvicorn --factory app.main:create_app``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from starlette.concurrency import run_in_threadpool
+
+from app import errors, web
+from app.api import admin, probes, reads, require_api_key
+from app.errors import problem_responses
+from app.service import GraphService
+from app.settings import Settings
+from graph.store import GraphStore, StoreUnavailable
+from loaders import LoadError
+
+__all__ = ["create_app"]
+
+log = logging.getLogger("eagraph.api")
+
+DESCRIPTION = """\
+What breaks if hINT is down? The portfolio as a dependency graph (`A → B`: A depends on B), and answers
+that cite the sentence behind every edge.
+
+* Names in paths, queries and bodies may be ids, names, aliases or abbreviations; case and æ/ø/å are folded
+  (`tjenesteportalen`, `HAPI`, `okonomimodulen`).
+* Every answer carries the graph `revision` it was computed on.
+* Errors are `application/problem+json` (RFC 9457); an unknown name comes with `suggestions`.
+* The web explorer is at [`/`](/).
+"""
+
+
+def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> FastAPI:
+    """The application. ``store``: use this store instead of building one from ``settings`` (tests)."""
+    settings = settings or Settings()
+    service = GraphService(settings, store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Warm up, so the first visitor does not wait for the parse. A failure must not stop the server:
+        # /ready reports it, and every request retries.
+        try:
+            await run_in_threadpool(service.snapshot)
+        except (StoreUnavailable, LoadError) as exc:
+            log.warning("store not ready at start-up: %s", exc)
+        except Exception:
+            log.exception("store not ready at start-up")
+        yield
+        service.close()
+
+    app = FastAPI(
+        title="eagraph",
+        version="1",
+        summary="Dependency graph of an IT portfolio: what breaks when X is down, with the evidence.",
+        description=DESCRIPTION,
+        docs_url=None,  # served from local files by app.web
+        redoc_url=None,
+        lifespan=lifespan,
+        openapi_tags=[
+            {"name": "analysis", "description": "Impact, paths, critical components, cycles, what-if."},
+            {"name": "nodes", "description": "Systems, integrations, actors and outside services."},
+            {"name": "explorer", "description": "Data for the web explorer."},
+            {"name": "admin", "description": "Needs the API key."},
+            {"name": "operations", "description": "Liveness and readiness probes."},
+        ],
+    )
+    app.state.service = service
+    errors.install(app)
+    if settings.read_api_key:
+        app.include_router(
+            reads, dependencies=[Depends(require_api_key)], responses=problem_responses(401, 403)
+        )
+    else:
+        app.include_router(reads)
+    app.include_router(admin)
+    app.include_router(probes)
+    web.mount(app)
+    app.add_middleware(errors.BodyLimit, limit=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type", "X-API-Key"],
+        )
+    return app

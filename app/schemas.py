@@ -1,0 +1,484 @@
+"""The API contract: request and response models. Response shapes are those of the CLI's ``--json``, plus the
+graph ``revision`` they were computed on."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from graph.model import Confidence, NodeKind, RelType, Strength
+from graph.names import MAX_QUERY_LENGTH
+
+MAX_DOWN = 100  # nodes failed at once in one question
+MAX_EDITS = 100
+
+Name = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_QUERY_LENGTH),
+    Field(description="A node id, name, alias or abbreviation (case and æ/ø/å folded).", examples=["hINT"]),
+]
+Revision = Annotated[
+    str, Field(description="The graph revision the answer was computed on.", examples=["3f1c2a9b7d10"])
+]
+StateName = Literal["down", "degraded"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ------------------------------------------------------------------------------------------------ evidence
+
+
+class Hop(Model):
+    """One dependency edge as evidence: ``source`` depends on ``target`` because of ``evidence``."""
+
+    source: str
+    target: str
+    type: str = Field(examples=["INTEGRATES_VIA"])
+    evidence: str = Field(description="The sentence the edge was read from (or the overlay's reason).")
+    confidence: Confidence
+    strength: Strength
+    line: int | None = Field(description="The line the sentence starts on.")
+    document: str | None
+    alt_group: str | None = Field(description="Edges of one source sharing it are alternatives.")
+    scope: list[str] = Field(description="Actor ids whose access goes through this edge.")
+    also: list[str] = Field(description="Other relation types between the same two nodes.")
+
+
+class EvidencePath(Model):
+    path: list[str] = Field(description="Node ids; each depends on the next.")
+    edge_types: list[str]
+    evidence: list[str]
+    hops: list[Hop]
+
+
+# ------------------------------------------------------------------------------------------------ nodes
+
+
+class NodeSummary(Model):
+    id: str = Field(examples=["hint"])
+    name: str = Field(examples=["Helsedirektoratets integrasjonsplattform (hINT)"])
+    short: str | None = Field(examples=["hINT"])
+    kind: NodeKind
+    labels: list[NodeKind]
+    aliases: list[str]
+    category: str | None
+
+
+class NodePage(Model):
+    revision: Revision
+    total: int = Field(description="Matching nodes, before paging.")
+    limit: int
+    offset: int
+    items: list[NodeSummary]
+
+
+class Reached(Model):
+    id: str
+    name: str
+    kind: str
+    distance: int
+    direct: bool
+    via: Hop
+
+
+class NodeDetail(NodeSummary):
+    description: str | None
+    owner: str | None
+    url: str | None
+    document: str | None
+    line: int | None
+    entry: str | None = Field(description="The exact name of the document entry the node came from.")
+    dependencies: list[Reached] = Field(description="What this node depends on directly.")
+    dependents: list[Reached] = Field(description="What depends on this node directly.")
+
+
+class Reach(Model):
+    revision: Revision
+    node: str
+    direction: Literal["dependencies", "dependents"]
+    depth: int | None
+    min_confidence: Confidence
+    direct: list[str]
+    items: list[Reached]
+
+
+# ------------------------------------------------------------------------------------------------ impact
+
+
+class ImpactedNode(Model):
+    id: str
+    name: str
+    kind: str
+    state: StateName
+    distance: int = Field(description="Hops from the nearest failed node.")
+    path: list[str] = Field(description="The explanation: this node first, a failed node last.")
+    edge_types: list[str]
+    evidence: list[str]
+    hops: list[Hop]
+    curated_path: EvidencePath | None = Field(
+        description="When `path` rests on an inferred edge but the node is impacted without one too."
+    )
+    inferred: bool = Field(description="Impacted only thanks to inferred edges.")
+    causes: list[str]
+    down_for: list[str]
+    degraded_for: list[str]
+    degraded_by: list[str]
+
+
+class Loss(Model):
+    id: str
+    name: str
+    state: StateName
+
+
+class ActorImpact(Model):
+    id: str
+    name: str
+    state: Literal["ok", "down", "degraded"]
+    loses: list[Loss]
+
+
+class ByState(Model):
+    down: int
+    degraded: int
+
+
+class ImpactSummary(Model):
+    failed: int
+    impacted: int
+    by_state: ByState
+    by_kind: dict[str, ByState]
+    inferred: int
+    actors: int
+
+
+class ImpactBody(Model):
+    down: list[str]
+    min_confidence: Confidence
+    impacted: list[ImpactedNode]
+    summary: ImpactSummary
+    actors: list[ActorImpact]
+
+
+class ImpactResult(ImpactBody):
+    """What ``eagraph impact --json`` prints, plus the revision."""
+
+    revision: Revision
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "revision": "3f1c2a9b7d10",
+                    "down": ["hint"],
+                    "min_confidence": "inferred",
+                    "impacted": [
+                        {
+                            "id": "hapi",
+                            "name": "Helsedirektoratets API (hAPI)",
+                            "kind": "integration",
+                            "state": "down",
+                            "distance": 1,
+                            "path": ["hapi", "hint"],
+                            "edge_types": ["PART_OF"],
+                            "evidence": ["hAPI er en del av hINT."],
+                            "hops": [
+                                {
+                                    "source": "hapi",
+                                    "target": "hint",
+                                    "type": "PART_OF",
+                                    "evidence": "hAPI er en del av hINT.",
+                                    "confidence": "curated",
+                                    "strength": "hard",
+                                    "line": 3,
+                                    "document": "overlay.yaml",
+                                    "alt_group": None,
+                                    "scope": [],
+                                    "also": [],
+                                }
+                            ],
+                            "curated_path": None,
+                            "inferred": False,
+                            "causes": ["hint"],
+                            "down_for": [],
+                            "degraded_for": [],
+                            "degraded_by": [],
+                        }
+                    ],
+                    "summary": {
+                        "failed": 1,
+                        "impacted": 1,
+                        "by_state": {"down": 1, "degraded": 0},
+                        "by_kind": {"integration": {"down": 1, "degraded": 0}},
+                        "inferred": 0,
+                        "actors": 0,
+                    },
+                    "actors": [],
+                }
+            ]
+        }
+    )
+
+
+class Paths(Model):
+    revision: Revision
+    source: str
+    target: str
+    direction: Literal["forward", "reverse", "none"] = Field(
+        description="forward: source depends on target; reverse: only target depends on source."
+    )
+    length: int | None
+    message: str
+    paths: list[EvidencePath]
+    truncated: bool
+
+
+# ------------------------------------------------------------------------------------------------ analysis
+
+
+class NodeCriticality(Model):
+    id: str
+    name: str
+    kind: str
+    blast_radius: int
+    down: int
+    degraded: int
+    single_points_of_failure: list[str]
+    dominators: list[str]
+    dominates: int
+    betweenness: float
+
+
+class PairFailure(Model):
+    pair: list[str]
+    breaks: list[str]
+
+
+class Criticality(Model):
+    revision: Revision
+    min_confidence: Confidence
+    nodes: list[NodeCriticality]
+    pairs: list[PairFailure]
+    pairs_checked: int
+    pairs_truncated: bool
+
+
+class Cycle(Model):
+    nodes: list[str]
+    length: int
+    edges: list[Hop]
+
+
+class Cycles(Model):
+    revision: Revision
+    cycles: list[Cycle]
+    truncated: bool
+
+
+class Finding(Model):
+    code: str = Field(examples=["misspelt-name"])
+    message: str
+    nodes: list[str]
+    line: int | None
+
+
+class Findings(Model):
+    revision: Revision
+    document: str
+    items: list[Finding]
+
+
+# ------------------------------------------------------------------------------------------------ scenarios
+
+
+class _EdgeRef(Model):
+    source: Name
+    target: Name
+    type: RelType
+
+
+class RemoveEdge(_EdgeRef):
+    op: Literal["remove_edge"]
+
+
+class AddEdge(Model):
+    op: Literal["add_edge"]
+    source: Name
+    target: Name
+    type: RelType = RelType.USES
+    strength: Strength = Strength.HARD
+    alt_group: Annotated[str, StringConstraints(max_length=100)] | None = None
+    scope: list[Name] = Field(default_factory=list, max_length=50)
+    evidence: Annotated[str, StringConstraints(max_length=1000)] = "What-if: added in a scenario."
+    confidence: Confidence = Confidence.CURATED
+
+
+class SetStrength(_EdgeRef):
+    op: Literal["set_strength"]
+    strength: Strength
+
+
+class SetAltGroup(_EdgeRef):
+    op: Literal["set_alt_group"]
+    alt_group: Annotated[str, StringConstraints(max_length=100)] | None
+
+
+EditIn = Annotated[RemoveEdge | AddEdge | SetStrength | SetAltGroup, Field(discriminator="op")]
+
+
+class ScenarioRequest(Model):
+    """Nodes down together, and edits to the graph; names are resolved like every other parameter."""
+
+    down: list[Name] = Field(min_length=1, max_length=MAX_DOWN)
+    edits: list[EditIn] = Field(default_factory=list, max_length=MAX_EDITS)
+    min_confidence: Confidence = Confidence.INFERRED
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "down": ["Helsenorge", "post"],
+                    "edits": [
+                        {
+                            "op": "remove_edge",
+                            "source": "Frikort brevmodul",
+                            "target": "elektronisk postkasse",
+                            "type": "DELIVERS_VIA",
+                        }
+                    ],
+                    "min_confidence": "inferred",
+                }
+            ]
+        }
+    )
+
+
+class Change(Model):
+    id: str
+    name: str
+    before: Literal["ok", "down", "degraded"]
+    after: Literal["ok", "down", "degraded"]
+
+
+class BlastRadius(Model):
+    before: int
+    after: int
+    delta: int
+
+
+class Diff(Model):
+    blast_radius: BlastRadius
+    changed: list[Change]
+    better: list[str]
+    worse: list[str]
+
+
+class ScenarioResult(Model):
+    revision: Revision
+    down: list[str]
+    edits: list[EditIn] = Field(description="The edits as applied, with names resolved to ids.")
+    before: ImpactBody
+    after: ImpactBody
+    diff: Diff
+
+
+# ------------------------------------------------------------------------------------------------ operations
+
+
+class Reloaded(Model):
+    revision: Revision
+    nodes: int
+    edges: int
+    changed: bool = Field(description="False when the store already held this revision.")
+
+
+class Health(Model):
+    status: Literal["ok"] = "ok"
+
+
+class Ready(Model):
+    status: Literal["ready"] = "ready"
+    store: str = Field(examples=["memory"])
+    revision: Revision
+    nodes: int
+    edges: int
+
+
+# ------------------------------------------------------------------------------------------------ drawing
+
+
+class Point(Model):
+    x: float
+    y: float
+
+
+class LaidNode(Model):
+    id: str
+    name: str
+    label: str = Field(description="The short name, cut to fit its box.")
+    kind: NodeKind
+    column: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+class LaidEdge(Model):
+    source: str
+    target: str
+    types: list[str]
+    confidence: Confidence
+    strength: Strength
+    points: list[Point]
+    back: bool = Field(description="Drawn against the flow: the edge closes a cycle.")
+
+
+class GraphDrawing(Model):
+    """The whole graph laid out left to right in the dependency direction (for the web explorer)."""
+
+    revision: Revision
+    width: float
+    height: float
+    nodes: list[LaidNode]
+    edges: list[LaidEdge]
+
+
+# ------------------------------------------------------------------------------------------------ errors
+
+
+class FieldError(Model):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details; ``suggestions`` for unknown names, ``candidates`` for ambiguous ones."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": "urn:eagraph:problem:node-not-found",
+                    "title": "No such node",
+                    "status": 404,
+                    "detail": "no node matches 'hintt'; did you mean: hint?",
+                    "instance": "/api/v1/nodes/hintt",
+                    "suggestions": ["hint"],
+                }
+            ]
+        }
+    )
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    suggestions: list[str] | None = None
+    candidates: list[str] | None = None
+    errors: list[FieldError] | None = None
