@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import networkx as nx
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from graph.analysis import (
@@ -373,7 +374,9 @@ def export_(
         sys.stdout.write(text)
         return
     _write_atomically(output, text)
-    err.print(f"wrote {output} ({fmt}: {len(p.nodes)} nodes, {len(p.edges)} edges)", highlight=False)
+    err.print(
+        f"wrote {output} ({fmt}: {len(p.nodes)} nodes, {len(p.edges)} edges)", highlight=False, soft_wrap=True
+    )
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -436,7 +439,7 @@ def main() -> None:
     try:
         cli()
     except (LoadError, EagraphError) as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True, markup=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True, markup=True)
         raise SystemExit(2) from None
 
 

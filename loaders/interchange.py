@@ -33,23 +33,24 @@ from loaders.xmlsafe import parse_xml, tag_name
 
 __all__ = ["Format", "load_any", "read_files", "read_graphml", "read_node_link", "sniff"]
 
-Format = Literal["archimate", "graphml", "node-link", "csv", "document"]
+Format = Literal["xml", "node-link", "csv", "document"]
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 _DERIVED = frozenset({"document", "revision", "node_default", "edge_default"})
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 def sniff(name: str, data: bytes) -> Format:
-    """What kind of file ``data`` is: XML (ArchiMate or GraphML), JSON, CSV or a text document."""
+    """What kind of file ``data`` is: XML (ArchiMate or GraphML, told apart by the parsed root), node-link
+    JSON, CSV (by extension) or a text document."""
     head = data[:4096]
     for bom in _BOMS:
         if head.startswith(bom):
             if bom != _BOMS[0]:
-                return "archimate"  # UTF-16: only XML is read in UTF-16; parse_xml tells which
+                return "xml"  # UTF-16: of our formats only XML comes in UTF-16
             head = head[len(bom) :]
     head = head.lstrip()
     if head.startswith(b"<"):
-        return "graphml" if b"graphml" in head[:1024] and b"opengroup" not in head[:1024] else "archimate"
+        return "xml"
     if head.startswith(b"{"):
         return "node-link"
     if name.lower().endswith(".csv"):
