@@ -5,9 +5,10 @@ threadpool), typed by :mod:`app.schemas`. Names in paths, queries and bodies are
 from __future__ import annotations
 
 import hmac
+from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Security
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, Security
 from fastapi.security import APIKeyHeader
 from starlette.exceptions import HTTPException
 
@@ -15,6 +16,7 @@ from app import schemas
 from app.errors import problem_responses
 from app.service import GraphService, Snapshot
 from graph.analysis import dependencies, dependents, edit_from_dict, impact, paths, scenario
+from graph.exports import FORMATS
 from graph.model import Confidence, NodeKind
 from graph.names import MAX_QUERY_LENGTH
 
@@ -264,6 +266,40 @@ def post_scenario(snap: Snap, body: schemas.ScenarioRequest) -> schemas.Scenario
 )
 def get_graph(snap: Snap) -> schemas.GraphDrawing:
     return schemas.GraphDrawing.model_validate({**snap.drawing_dict(), "revision": snap.revision})
+
+
+# A node-link document is an object and a Backstage catalog a stream of YAML documents; the rest is text.
+_EXPORT_SCHEMAS: dict[str, dict[str, Any]] = {
+    "application/json": {"type": "object"},
+    "application/yaml": {"type": "array"},
+}
+ExportName = StrEnum("ExportName", {f.replace("-", "_"): f for f in FORMATS})  # type: ignore[misc]
+
+
+@reads.get(
+    "/export/{fmt}",
+    summary="The graph in an interchange format: ArchiMate, Backstage, GraphML, Mermaid, Cypher …",
+    description="The same files as `eagraph export --format FMT`: "
+    + "; ".join(f"`{f.name}`: {f.description}" for f in FORMATS.values()),
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The export, as a file.",
+            "content": {
+                m: {"schema": _EXPORT_SCHEMAS.get(m, {"type": "string"})}
+                for m in sorted({f.media_type for f in FORMATS.values()})
+            },
+        },
+        **problem_responses(400),
+    },
+    tags=["interchange"],
+)
+def get_export(snap: Snap, fmt: Annotated[ExportName, Path(description="An export format.")]) -> Response:
+    name = fmt.value
+    media_type, text = snap.export(name)
+    filename = f"eagraph-{snap.revision}{FORMATS[name].extension}"
+    headers = {"Content-Disposition": f'inline; filename="{filename}"', "X-Eagraph-Revision": snap.revision}
+    return Response(text, media_type=media_type, headers=headers)
 
 
 # ------------------------------------------------------------------------------------ admin

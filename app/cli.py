@@ -17,16 +17,19 @@ from typing import Annotated, Any
 import networkx as nx
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from app.settings import Settings
 from graph import analysis
 from graph.analysis import EagraphError, Impact, Resolver
+from graph.exports import FORMATS, export
 from graph.model import Confidence, Portfolio, to_networkx
 from graph.store import StoreUnavailable
 from graph.stores import open_store
 from loaders import LoadError, load_portfolio
+from loaders.interchange import load_any
 
 cli = typer.Typer(
     name="eagraph",
@@ -47,7 +50,10 @@ def _root() -> None:
 PortfolioOpt = Annotated[
     Path | None,
     typer.Option(
-        "--portfolio", "-p", help="A document in the seed layout (default: the shipped seed + overlay)."
+        "--portfolio",
+        "-p",
+        help="A document in the seed layout, an ArchiMate exchange file (.xml), GraphML, node-link JSON, "
+        "or nodes.csv (with edges.csv beside it) or their folder (default: the shipped seed + overlay).",
     ),
 ]
 OverlayOpt = Annotated[
@@ -66,7 +72,7 @@ STATE_STYLE = {"down": "bold red", "degraded": "yellow"}
 
 
 def _graph(portfolio_path: Path | None) -> tuple[nx.MultiDiGraph, Resolver]:
-    G = to_networkx(load_portfolio(portfolio_path))
+    G = to_networkx(load_any(portfolio_path))
     return G, Resolver(G)
 
 
@@ -406,6 +412,96 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, server_header=False, log_level="info")
 
 
+@cli.command("export")
+def export_(
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help=f"One of: {', '.join(FORMATS)}.", show_default=False)
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (default: standard output).")
+    ] = None,
+    portfolio: PortfolioOpt = None,
+    list_formats: Annotated[bool, typer.Option("--list", help="List the formats and exit.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the portfolio as ArchiMate, Backstage, GraphML, node-link JSON, Mermaid, Cypher or CSV."""
+    if list_formats or fmt is None:
+        if as_json:
+            print_json([f.to_dict() for f in FORMATS.values()])
+            return
+        t = Table(title="Export formats (eagraph export --format NAME)")
+        for col in ("name", "media type", "what"):
+            t.add_column(col)
+        for f in FORMATS.values():
+            t.add_row(f.name, f.media_type, f.description)
+        out.print(t)
+        return
+    p = load_any(portfolio)
+    _, text = export(p, fmt)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    _write_atomically(output, text)
+    err.print(
+        f"wrote {output} ({fmt}: {len(p.nodes)} nodes, {len(p.edges)} edges)", highlight=False, soft_wrap=True
+    )
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """All of ``text`` or nothing: a temporary file beside ``path``, renamed over it."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise LoadError(str(path), None, f"cannot write: {exc.strerror}") from None
+
+
+@cli.command("import")
+def import_(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="An ArchiMate exchange file, GraphML, node-link JSON, or nodes.csv and edges.csv "
+            "(or their folder).",
+            show_default=False,
+        ),
+    ],
+    as_json: JsonOpt = False,
+) -> None:
+    """Read a portfolio from another tool's format and show what it holds (use it with --portfolio)."""
+    p = load_any(files[0] if len(files) == 1 else files)
+    if as_json:
+        print_json(p.to_dict())
+        return
+    _import_tables(p)
+
+
+def _import_tables(p: Portfolio) -> None:
+    kinds: dict[str, int] = {}
+    for n in p.nodes:
+        kinds[n.kind.value] = kinds.get(n.kind.value, 0) + 1
+    types: dict[str, int] = {}
+    for e in p.edges:
+        types[e.type.value] = types.get(e.type.value, 0) + 1
+    out.print(f"[bold]{p.document}[/]: {len(p.nodes)} nodes, {len(p.edges)} edges (revision {p.revision})")
+    t = Table(title="Nodes by kind")
+    t.add_column("kind")
+    t.add_column("nodes", justify="right")
+    for kind, count in sorted(kinds.items()):
+        t.add_row(kind, str(count))
+    out.print(t)
+    t = Table(title="Edges by type (A → B: A depends on B)")
+    t.add_column("type")
+    t.add_column("edges", justify="right")
+    for rel, count in sorted(types.items()):
+        t.add_row(rel, str(count))
+    out.print(t)
+    for f in p.findings:
+        out.print(f"[yellow]finding[/] {f.code} (line {f.line}): {f.message}", highlight=False)
+
+
 def main() -> None:
     """Console entry point: an error is one line on stderr and exit code 2 (input) or 1 (store), no traceback."""
     # The driver logs each retry; the user gets the one-line outcome instead.
@@ -413,7 +509,7 @@ def main() -> None:
     try:
         cli()
     except (LoadError, EagraphError) as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True, markup=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True, markup=True)
         raise SystemExit(2) from None
     except StoreUnavailable as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)

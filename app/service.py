@@ -20,6 +20,7 @@ from app.layout import GraphView, layered_layout
 from app.settings import Settings
 from app.store import build_store
 from graph.analysis import Criticality, Cycles, Resolver, critical, cycles, dependencies, dependents
+from graph.exports import export
 from graph.model import Portfolio, to_networkx
 from graph.store import GraphStore, LoadResult, StoreUnavailable
 from loaders import load_portfolio
@@ -85,6 +86,11 @@ class Snapshot:
             if key not in self._memo:
                 self._memo[key] = compute()
             return self._memo[key]
+
+    def export(self, fmt: str) -> tuple[str, str]:
+        """``(media_type, text)`` of this revision in an interchange format, rendered once."""
+        result: tuple[str, str] = self._once(("export", fmt), lambda: export(self.portfolio, fmt))
+        return result
 
     def critical(self, min_confidence: str) -> Criticality:
         result: Criticality = self._once(

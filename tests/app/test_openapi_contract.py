@@ -13,6 +13,7 @@ from __future__ import annotations
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
+from schemathesis.core.media_types import YAML_MEDIA_TYPES
 
 from app.main import create_app
 from loaders import load_portfolio
@@ -33,6 +34,14 @@ CONFIG = SchemathesisConfig.from_dict(
 
 DOMAIN_PROBLEMS = {f"urn:eagraph:problem:{kind}" for kind in
                    ("node-not-found", "ambiguous-name", "invalid-query", "invalid-edit")}  # fmt: skip
+
+
+@schemathesis.deserializer(*YAML_MEDIA_TYPES)
+def yaml_stream(ctx: schemathesis.DeserializationContext, response: object) -> object:
+    """The Backstage export is a stream of YAML documents, one entity each: read them all."""
+    import yaml
+
+    return list(yaml.safe_load_all(response.content))  # type: ignore[attr-defined]
 
 
 @schemathesis.check

@@ -1,0 +1,121 @@
+"""Two CSV files, ``nodes.csv`` and ``edges.csv``: the portfolio for spreadsheets, and back (``loaders.tabular``).
+
+Columns (the first ones of each file are required on import, the rest optional):
+
+``nodes.csv``: ``id, name, kind`` · ``labels, aliases, short, category, description, owner, url, document,
+line, entry``
+
+``edges.csv``: ``source, target, type, evidence`` · ``confidence, strength, document, line, alt_group,
+scope, rule, note``
+
+List cells (``labels``, ``aliases``, ``scope``) join their items with ``|`` (a ``|`` or ``\\`` inside an
+item is escaped with ``\\``). An empty cell is "not stated".
+
+>>> from graph.model import Edge, Node, NodeKind, Portfolio, RelType
+>>> p = Portfolio("demo", (Node("a", "A", NodeKind.SYSTEM, aliases=("Alpha", "A|1")),
+...                        Node("b", "B", NodeKind.SYSTEM)), (Edge("a", "b", RelType.USES, "A uses B."),))
+>>> print(to_nodes_csv(p).splitlines()[1])
+a,A,system,system,Alpha|A\\|1,,,,,,,,
+>>> join_list(["x|y", "z"]), split_list("x\\\\|y|z")
+('x\\\\|y|z', ['x|y', 'z'])
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from graph.model import Portfolio
+
+__all__ = [
+    "EDGE_COLUMNS",
+    "EDGE_REQUIRED",
+    "LIST_COLUMNS",
+    "NODE_COLUMNS",
+    "NODE_REQUIRED",
+    "join_list",
+    "split_list",
+    "to_edges_csv",
+    "to_nodes_csv",
+]
+
+NODE_COLUMNS = (
+    "id",
+    "name",
+    "kind",
+    "labels",
+    "aliases",
+    "short",
+    "category",
+    "description",
+    "owner",
+    "url",
+    "document",
+    "line",
+    "entry",
+)
+NODE_REQUIRED = ("id", "name", "kind")
+EDGE_COLUMNS = (
+    "source",
+    "target",
+    "type",
+    "evidence",
+    "confidence",
+    "strength",
+    "document",
+    "line",
+    "alt_group",
+    "scope",
+    "rule",
+    "note",
+)
+EDGE_REQUIRED = ("source", "target", "type", "evidence")
+LIST_COLUMNS = frozenset({"labels", "aliases", "scope"})
+
+
+def join_list(items: Iterable[str]) -> str:
+    return "|".join(i.replace("\\", "\\\\").replace("|", "\\|") for i in items)
+
+
+def split_list(cell: str) -> list[str]:
+    """The items of a list cell; an empty cell is an empty list."""
+    if not cell:
+        return []
+    items, current, chars = [], [], iter(cell)
+    for c in chars:
+        if c == "\\":
+            current.append(next(chars, "\\"))
+        elif c == "|":
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(c)
+    items.append("".join(current))
+    return items
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return join_list(value)
+    return str(value)
+
+
+def _table(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row[c]) for c in columns])
+    return buf.getvalue()
+
+
+def to_nodes_csv(portfolio: Portfolio) -> str:
+    return _table(NODE_COLUMNS, (n.to_dict() for n in portfolio.nodes))
+
+
+def to_edges_csv(portfolio: Portfolio) -> str:
+    return _table(EDGE_COLUMNS, (e.to_dict() for e in portfolio.edges))
