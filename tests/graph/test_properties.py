@@ -126,7 +126,9 @@ def protected_portfolios(draw: st.DrawFn) -> tuple[Portfolio, list[str], list[st
     anything = others + protected
     edges = list(base.edges)
     for pid in protected:
-        for g, safe_type in enumerate(draw(st.sampled_from([[RelType.USES], [RelType.USES, RelType.DELIVERS_VIA]]))):
+        for g, safe_type in enumerate(
+            draw(st.sampled_from([[RelType.USES], [RelType.USES, RelType.DELIVERS_VIA]]))
+        ):
             group = f"alt{g}"
             keep = draw(st.sampled_from(safe))
             edges.append(_edge(pid, keep, {"type": safe_type, "alt_group": group, "strength": Strength.HARD}))
@@ -134,7 +136,11 @@ def protected_portfolios(draw: st.DrawFn) -> tuple[Portfolio, list[str], list[st
                 opts = draw(edge_options(actors)) | {"alt_group": group, "type": RelType.HOSTED_ON}
                 edges.append(_edge(pid, target, opts))
         for target in draw(st.lists(st.sampled_from(protected), max_size=2, unique=True)):
-            opts = draw(edge_options([])) | {"alt_group": None, "strength": Strength.HARD, "type": RelType.PART_OF}
+            opts = draw(edge_options([])) | {
+                "alt_group": None,
+                "strength": Strength.HARD,
+                "type": RelType.PART_OF,
+            }
             edges.append(_edge(pid, target, opts))
         for target in draw(st.lists(st.sampled_from(anything), max_size=2, unique=True)):
             opts = draw(edge_options(actors)) | {"alt_group": None, "type": RelType.BUILT_ON}
@@ -165,7 +171,9 @@ def _shuffled(p: Portfolio, rnd: st.DataObject) -> nx.MultiDiGraph:
 
 
 @given(st.data(), LEVELS)
-def test_results_are_deterministic_whatever_order_the_graph_was_built_in(data: st.DataObject, level: str) -> None:
+def test_results_are_deterministic_whatever_order_the_graph_was_built_in(
+    data: st.DataObject, level: str
+) -> None:
     p = data.draw(portfolios())
     G, H = to_networkx(p), _shuffled(p, data)
     down = data.draw(failures(p))
@@ -173,7 +181,10 @@ def test_results_are_deterministic_whatever_order_the_graph_was_built_in(data: s
     assert impact(G, down, min_confidence=level).to_dict() == first
     assert impact(H, list(reversed(down)), min_confidence=level).to_dict() == first
     for node in sorted(G):  # every single failure too: ties between explanation paths are common there
-        assert impact(G, [node], min_confidence=level).to_dict() == impact(H, [node], min_confidence=level).to_dict()
+        assert (
+            impact(G, [node], min_confidence=level).to_dict()
+            == impact(H, [node], min_confidence=level).to_dict()
+        )
     node = down[0]
     assert dependents(G, node).to_dict() == dependents(H, node).to_dict()
     assert cycles(G, limit=5).to_dict() == cycles(H, limit=5).to_dict()
