@@ -5,7 +5,7 @@ Conventions (fixed once, relied on everywhere)
 * **Direction.** An edge ``A -> B`` means *A depends on B*: if B fails, A is impacted.
   So the impact of a failure of B is found among B's *ancestors*, and what A depends on among A's
   *descendants*. Actors point at what they use (``helseaktor -USES-> praksisinfo``).
-* **Ids** are stable slugs derived from the document's names (:func:`slugify`): ``tjenesteportal-for-helseaktor``.
+* **Ids** are stable slugs of the document's names (:func:`slugify`): ``tjenesteportal-for-helseaktor``.
   Never random, so a second load of the same document yields the same ids.
 * **Evidence.** Every edge carries the sentence it came from (after line-joining), the document and the line
   the sentence starts on, a ``confidence`` and the ``rule`` that produced it. Curated edges carry the
@@ -61,7 +61,7 @@ __all__ = [
 
 
 class NodeKind(StrEnum):
-    """What a node is. Portfolio entries are ``system`` or ``integration`` (an integration is also a system)."""
+    """What a node is. Portfolio entries are ``system`` or ``integration`` (an integration is a system)."""
 
     SYSTEM = "system"
     INTEGRATION = "integration"
@@ -79,7 +79,7 @@ class RelType(StrEnum):
     """Relation types. Every one reads *source depends on target*."""
 
     USES = "USES"  # an actor or system uses the target
-    ACCESSED_VIA = "ACCESSED_VIA"  # the source is reached by its users through the target (a portal, a channel)
+    ACCESSED_VIA = "ACCESSED_VIA"  # the source's users reach it through the target (a portal, a channel)
     AUTHENTICATES_WITH = "AUTHENTICATES_WITH"  # the source logs its users in with the target
     RECEIVES_FROM = "RECEIVES_FROM"  # the source gets data or documents from the target
     DELIVERS_VIA = "DELIVERS_VIA"  # the source delivers its output through the target
