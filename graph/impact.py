@@ -21,11 +21,14 @@ out-edges ``n -> m`` ("n depends on m") whose confidence is at least ``min_confi
   counts as unscoped.
 
 Each impacted node gets the shortest explanation path along *contributing* edges (edges whose target is in
-trouble from the relevant point of view; among equally short ones, the best-evidenced hop first) and, when
-that path has an inferred hop but the node is impacted without inferred edges too, a ``curated_path``; the
-failed nodes it traces back to (``causes``), its reasons (``degraded_by``: ``soft``, ``alternative``,
-``scoped``, ``impaired``) and ``inferred``: whether it is impacted only thanks to inferred edges (it would not
-be impacted at ``min_confidence="curated"`` — computed by running the fixpoint again without inferred edges).
+trouble from the relevant point of view; among equally short ones the path with fewest inferred hops, then
+the best-evidenced hop) and, when that path has an inferred hop but the node is impacted without inferred
+edges too, a ``curated_path``; the failed nodes it traces back to (``causes``: reachable along contributing
+edges), its reasons (``degraded_by``: ``soft``, ``alternative``, ``scoped``, ``impaired``; empty when down)
+and ``inferred``: whether it is impacted only thanks to inferred edges (it would not be impacted at
+``min_confidence="curated"`` — computed by running the fixpoint again without inferred edges). ``actors``
+lists who notices: every affected actor with its own state and what it loses (its direct dependencies in
+trouble for it, and nodes down or degraded for it through scoped access).
 
 Examples
 --------
