@@ -134,8 +134,13 @@ class Hop:
 
 def hop(G: nx.MultiDiGraph, u: str, v: str, key: str, *, min_rank: int = 1) -> Hop:
     """The :class:`Hop` for edge ``(u, v, key)``; ``also`` lists other types ``u -> v`` at ``min_rank``."""
-    d = G.succ[u][v][key]
-    others = sorted(k for k, od in G.succ[u][v].items() if k != key and edge_rank(od) >= min_rank)
+    keyed = G._succ[u][v]
+    d = keyed[key]
+    others = (
+        sorted(k for k, od in keyed.items() if k != key and edge_rank(od) >= min_rank)
+        if len(keyed) > 1
+        else ()
+    )
     return Hop(
         source=u,
         target=v,

@@ -21,11 +21,14 @@ out-edges ``n -> m`` ("n depends on m") whose confidence is at least ``min_confi
   counts as unscoped.
 
 Each impacted node gets the shortest explanation path along *contributing* edges (edges whose target is in
-trouble from the relevant point of view; among equally short ones, the best-evidenced hop first) and, when
-that path has an inferred hop but the node is impacted without inferred edges too, a ``curated_path``; the
-failed nodes it traces back to (``causes``), its reasons (``degraded_by``: ``soft``, ``alternative``,
-``scoped``, ``impaired``) and ``inferred``: whether it is impacted only thanks to inferred edges (it would not
-be impacted at ``min_confidence="curated"`` — computed by running the fixpoint again without inferred edges).
+trouble from the relevant point of view; among equally short ones the path with fewest inferred hops, then
+the best-evidenced hop) and, when that path has an inferred hop but the node is impacted without inferred
+edges too, a ``curated_path``; the failed nodes it traces back to (``causes``: reachable along contributing
+edges), its reasons (``degraded_by``: ``soft``, ``alternative``, ``scoped``, ``impaired``; empty when down)
+and ``inferred``: whether it is impacted only thanks to inferred edges (it would not be impacted at
+``min_confidence="curated"`` — computed by running the fixpoint again without inferred edges). ``actors``
+lists who notices: every affected actor with its own state and what it loses (its direct dependencies in
+trouble for it, and nodes down or degraded for it through scoped access).
 
 Examples
 --------
@@ -98,7 +101,6 @@ class _Eval:
     level: int = OK
     per_actor: dict[str, int] = field(default_factory=dict)
     reasons: set[str] = field(default_factory=set)
-    contributing: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _view(
@@ -135,45 +137,48 @@ def _evaluate(
     per_actor: Mapping[str, Mapping[str, int]],
     min_rank: int,
 ) -> _Eval:
-    """The state of ``n`` given the current states of its dependencies (see the module docstring)."""
-    viewer = n if G.nodes[n].get("kind") == _ACTOR else None
+    """The state of ``n`` given the current states of its dependencies (see the module docstring).
+
+    The hot loops read networkx's own adjacency dicts (``G._succ``, ``G._pred``, ``G._node``): the public
+    views (``G.succ``) wrap every access and make the fixpoint several times slower on large graphs.
+    """
+    viewer = n if G._node[n].get("kind") == _ACTOR else None
     out = _Eval()
-    groups: dict[str, list[tuple[str, str, bool, tuple[str, ...]]]] = {}
-    for m, keyed in G.succ[n].items():
-        troubled = m in level or m in per_actor
-        for key, d in keyed.items():
-            if min_rank > 1 and edge_rank(d) < min_rank:
+    groups: dict[str, list[tuple[str, bool, tuple[str, ...]]]] = {}
+    for m, keyed in G._succ[n].items():
+        lm = level.get(m, OK)
+        pam = per_actor.get(m)
+        for d in keyed.values():
+            if min_rank > 1 and RANK.get(d.get("confidence") or "stated", _STATED) < min_rank:
                 continue
             group = d.get("alt_group")
-            if group is None and not troubled:
-                continue
-            hard = d.get("strength") != "soft"
-            scope = tuple(d.get("scope") or ())
             if group is not None:
-                groups.setdefault(group, []).append((m, key, hard, scope))
-            elif scope:
-                hit = False
+                groups.setdefault(group, []).append(
+                    (m, d.get("strength") != "soft", tuple(d.get("scope") or ()))
+                )
+                continue
+            if not lm and not pam:
+                continue  # the common case: the target is fine
+            scope = d.get("scope")
+            if scope:
                 for actor in scope:
-                    v = _view(level, per_actor, m, actor)
+                    v = lm if lm == DOWN or not pam else max(lm, pam.get(actor, OK))
                     if v:
-                        hit = True
                         _raise_actor(out, actor, v)
                         out.reasons.add("scoped")
                         if v == DEGRADED:
                             out.reasons.add("impaired")
-                if hit:
-                    out.contributing.append((m, key))
-            else:
-                v = _view(level, per_actor, m, viewer)
-                if v == DOWN:
-                    out.level = max(out.level, DOWN if hard else DEGRADED)
-                    if not hard:
-                        out.reasons.add("soft")
-                elif v == DEGRADED:
+                continue
+            v = lm if viewer is None or lm == DOWN or not pam else max(lm, pam.get(viewer, OK))
+            if v == DOWN:
+                if d.get("strength") != "soft":
+                    return _Eval(DOWN)  # the top: per-actor levels and reasons no longer matter
+                else:
                     out.level = max(out.level, DEGRADED)
-                    out.reasons.add("impaired")
-                if v:
-                    out.contributing.append((m, key))
+                    out.reasons.add("soft")
+            elif v == DEGRADED:
+                out.level = max(out.level, DEGRADED)
+                out.reasons.add("impaired")
     for members in groups.values():
         _evaluate_group(members, level, per_actor, viewer, out)
     out.per_actor = {a: v for a, v in out.per_actor.items() if v > out.level}
@@ -181,34 +186,68 @@ def _evaluate(
 
 
 def _evaluate_group(
-    members: list[tuple[str, str, bool, tuple[str, ...]]],
+    members: list[tuple[str, bool, tuple[str, ...]]],
     level: Mapping[str, int],
     per_actor: Mapping[str, Mapping[str, int]],
     viewer: str | None,
     out: _Eval,
 ) -> None:
-    if all(scope for _, _, _, scope in members):
-        hit: set[tuple[str, str]] = set()
-        for actor in sorted({a for _, _, _, scope in members for a in scope}):
-            relevant = [(m, key) for m, key, _, scope in members if actor in scope]
-            values = [_view(level, per_actor, m, actor) for m, _ in relevant]
+    if all(scope for _, _, scope in members):
+        for actor in sorted({a for _, _, scope in members for a in scope}):
+            values = [_view(level, per_actor, m, actor) for m, _, scope in members if actor in scope]
             state, reason = _combine(values)
             if state:
                 _raise_actor(out, actor, state)
                 out.reasons.add("scoped")
                 if reason:
                     out.reasons.add(reason)
-            hit.update(mk for mk, v in zip(relevant, values, strict=True) if v)
-        out.contributing.extend(sorted(hit))
         return
-    values = [_view(level, per_actor, m, viewer) for m, _, _, _ in members]
+    values = [_view(level, per_actor, m, viewer) for m, _, _ in members]
     state, reason = _combine(values)
-    if state == DOWN and not any(hard for _, _, hard, _ in members):
+    if state == DOWN and not any(hard for _, hard, _ in members):
         state, reason = DEGRADED, "soft"
     out.level = max(out.level, state)
     if reason:
         out.reasons.add(reason)
-    out.contributing.extend((m, key) for (m, key, _, _), v in zip(members, values, strict=True) if v)
+
+
+def _all_scoped(succ: Mapping[str, Mapping[str, Mapping[str, Any]]], group: str, min_rank: int) -> bool:
+    """Whether every edge of one source's alt ``group`` (at ``min_rank``) is scoped."""
+    return all(
+        bool(d.get("scope"))
+        for keyed in succ.values()
+        for d in keyed.values()
+        if d.get("alt_group") == group and edge_rank(d) >= min_rank
+    )
+
+
+def _contributes(
+    G: nx.MultiDiGraph,
+    p: str,
+    m: str,
+    d: Mapping[str, Any],
+    level: Mapping[str, int],
+    per_actor: Mapping[str, Mapping[str, int]],
+    min_rank: int,
+    scoped_groups: dict[tuple[str, str], bool],
+) -> bool:
+    """Whether edge ``p -> m`` (attributes ``d``, at ``min_rank``) carries trouble to ``p``, as
+    :func:`_evaluate` reads it: its target is in trouble for ``p`` itself (an actor sees its own losses), or,
+    for a scoped edge (or a member of an all-scoped alt group), for one of the actors in its scope."""
+    if level.get(m) == DOWN:
+        return True
+    scope = d.get("scope")
+    group = d.get("alt_group")
+    if scope and group is not None:
+        key = (p, group)
+        if key not in scoped_groups:
+            scoped_groups[key] = _all_scoped(G._succ[p], group, min_rank)
+        if not scoped_groups[key]:
+            scope = None
+    if scope:
+        return any(_view(level, per_actor, m, a) for a in scope)
+    viewer = p if G._node[p].get("kind") == _ACTOR else None
+    return _view(level, per_actor, m, viewer) > 0
 
 
 def _fixpoint(
@@ -222,7 +261,7 @@ def _fixpoint(
     queued: set[str] = set()
 
     def push_dependents(x: str) -> None:
-        for p in G.pred[x]:
+        for p in G._pred[x]:
             if p not in fixed and p not in queued:
                 queued.add(p)
                 queue.append(p)
@@ -232,6 +271,8 @@ def _fixpoint(
     while queue:
         n = queue.popleft()
         queued.discard(n)
+        if level.get(n) == DOWN:  # the top: nothing can change it any more
+            continue
         ev = _evaluate(G, n, level, per_actor, min_rank)
         old_level = level.get(n, OK)
         old_actor = per_actor.get(n, {})
@@ -254,79 +295,103 @@ def _fixpoint(
 
 @dataclass(slots=True)
 class _Run:
-    """A fixpoint plus what explains it: reasons, contributing edges, distances, parents, causes."""
+    """A fixpoint plus what explains it: reasons, distances, parents, causes."""
 
     failed: tuple[str, ...]
     level: dict[str, int]
     per_actor: dict[str, dict[str, int]]
-    reasons: dict[str, set[str]]
-    contributing: dict[str, list[tuple[str, str]]]
-    distance: dict[str, int]
-    parent: dict[str, tuple[str, str]]
-    causes: dict[str, int]  # bitset over ``failed``
-
-    @property
-    def troubled(self) -> set[str]:
-        return (set(self.level) | set(self.per_actor)) - set(self.failed)
+    troubled: frozenset[str]  # every node in trouble except the failed ones
+    reasons: dict[str, set[str]] = field(default_factory=dict)
+    distance: dict[str, int] = field(default_factory=dict)
+    parent: dict[str, tuple[str, str]] = field(default_factory=dict)
+    causes: dict[str, int] = field(default_factory=dict)  # bitset over ``failed``
 
     def state(self, n: str) -> int:
         """The reported state: down, degraded (also when only some actors lose it), ok."""
         lv = self.level.get(n, OK)
         return lv if lv or n not in self.per_actor else DEGRADED
 
-    def path(self, G: nx.MultiDiGraph, n: str, min_rank: int) -> Path:
-        """The explanation path from ``n`` to a failed node, following the chosen parent edges."""
-        nodes, hops = [n], []
-        while nodes[-1] in self.parent:
-            m, key = self.parent[nodes[-1]]
-            hops.append(hop(G, nodes[-1], m, key, min_rank=min_rank))
-            nodes.append(m)
-        return Path(tuple(nodes), tuple(hops))
+    def paths(self, G: nx.MultiDiGraph, nodes: Iterable[str], min_rank: int) -> dict[str, Path]:
+        """Explanation paths of ``nodes`` (to a failed node along the parents), sharing common tails."""
+        done: dict[str, Path] = {f: Path((f,), ()) for f in self.failed}
+        for start in nodes:
+            chain = []
+            n = start
+            while n not in done:
+                chain.append(n)
+                n = self.parent[n][0]
+            for n in reversed(chain):
+                m, key = self.parent[n]
+                tail = done[m]
+                done[n] = Path((n, *tail.nodes), (hop(G, n, m, key, min_rank=min_rank), *tail.hops))
+        return done
 
 
-def _run(G: nx.MultiDiGraph, failed: tuple[str, ...], min_rank: int) -> _Run:
+def _run(G: nx.MultiDiGraph, failed: tuple[str, ...], min_rank: int, *, explain: bool = True) -> _Run:
     level, per_actor = _fixpoint(G, failed, min_rank)
-    run = _Run(failed, level, per_actor, {}, {}, {}, {}, {})
-    reverse: dict[str, list[str]] = {}
+    run = _Run(failed, level, per_actor, frozenset(level.keys() | per_actor.keys()) - set(failed))
+    if explain:
+        _explain(G, run, min_rank)
+    return run
+
+
+def _explain(G: nx.MultiDiGraph, run: _Run, min_rank: int) -> None:
+    """Fill in reasons, distances, explanation parents and causes of a fixpoint."""
+    failed, level, per_actor = run.failed, run.level, run.per_actor
+    # Reasons, for the degraded only (a node that is down is simply down).
     for n in run.troubled:
-        ev = _evaluate(G, n, level, per_actor, min_rank)
-        run.reasons[n] = ev.reasons
-        run.contributing[n] = ev.contributing
-        for m, _ in ev.contributing:
-            reverse.setdefault(m, []).append(n)
-    # Shortest distance to a failed node along contributing edges (multi-source BFS).
+        if level.get(n) != DOWN:
+            run.reasons[n] = _evaluate(G, n, level, per_actor, min_rank).reasons
+    # Layered BFS from the failed nodes against contributing edges: distance, and the explanation parent
+    # (one hop closer; fewest inferred hops on the way, then best evidence, then ids).
+    scoped_groups: dict[tuple[str, str], bool] = {}
+    reverse: dict[str, list[str]] = {}
     run.distance = dict.fromkeys(failed, 0)
-    frontier = deque(failed)
-    while frontier:
-        m = frontier.popleft()
-        for n in reverse.get(m, ()):
-            if n not in run.distance:
-                run.distance[n] = run.distance[m] + 1
-                frontier.append(n)
-    # Explanation parents: one hop closer; fewest inferred hops on the way, then best evidence, then ids.
     inferred_hops = dict.fromkeys(failed, 0)
-    for n in sorted(run.troubled, key=lambda x: (run.distance[x], x)):
-        d = run.distance[n]
-        options = [
-            (inferred_hops[m] + (rank == 1), -rank, m, key)
-            for m, key in run.contributing[n]
-            if run.distance.get(m) == d - 1
-            for rank in (edge_rank(G.succ[n][m][key]),)
-        ]
-        inferred_hops[n], _, m, key = min(options)
-        run.parent[n] = (m, key)
+    best: dict[str, tuple[int, int, str, str]] = {}
+    troubled, distance, multi = run.troubled, run.distance, len(failed) > 1
+    layer = list(failed)
+    while layer:
+        following = []
+        for m in layer:
+            dist = distance[m] + 1
+            down = level.get(m) == DOWN  # then every edge into it carries trouble
+            for p, keyed in G._pred[m].items():
+                if p not in troubled:
+                    continue
+                for key, d in keyed.items():
+                    rank = RANK.get(d.get("confidence") or "stated", _STATED)
+                    if rank < min_rank:
+                        continue
+                    if not down and not _contributes(G, p, m, d, level, per_actor, min_rank, scoped_groups):
+                        continue
+                    if multi:
+                        reverse.setdefault(m, []).append(p)
+                    if distance.setdefault(p, dist) != dist:
+                        continue  # settled closer
+                    option = (inferred_hops[m] + (rank == 1), -rank, m, key)
+                    if p not in best:
+                        following.append(p)
+                        best[p] = option
+                    elif option < best[p]:
+                        best[p] = option
+        for p in following:
+            inferred_hops[p], _, m, key = best[p]
+            run.parent[p] = (m, key)
+        layer = following
     # Causes: which failed nodes each troubled node traces back to (bitsets, propagated to a fixpoint).
+    if len(failed) == 1:
+        run.causes = dict.fromkeys(run.troubled | set(failed), 1)
+        return
     run.causes = {f: 1 << i for i, f in enumerate(failed)}
     work = deque(failed)
     while work:
         m = work.popleft()
         bits = run.causes[m]
-        for n in reverse.get(m, ()):
-            if n in run.causes and run.causes[n] | bits == run.causes[n]:
-                continue
-            run.causes[n] = run.causes.get(n, 0) | bits
-            work.append(n)
-    return run
+        for p in reverse.get(m, ()):
+            if run.causes.get(p, 0) | bits != run.causes.get(p, 0):
+                run.causes[p] = run.causes.get(p, 0) | bits
+                work.append(p)
 
 
 # --------------------------------------------------------------------------------------------- the result
@@ -490,15 +555,18 @@ def impact(
     failed = require_nodes(G, down)
     min_rank = confidence_rank(min_confidence)
     run = _run(G, failed, min_rank)
-    strict = _run(G, failed, RANK["curated"]) if min_rank < RANK["curated"] else None
+    main_paths = run.paths(G, run.troubled, min_rank)
+    curated_paths: dict[str, Path] = {}
+    strict = None
+    if min_rank < RANK["curated"]:  # who would still be impacted without inferred edges, and how
+        strict = _run(G, failed, RANK["curated"], explain=False)
+        wanted = [n for n in run.troubled if n in strict.troubled and main_paths[n].inferred]
+        if wanted:
+            _explain(G, strict, RANK["curated"])
+            curated_paths = strict.paths(G, wanted, min_rank)
     items = []
     for n in run.troubled:
         name, kind = node_label(G, n)
-        main = run.path(G, n, min_rank)
-        inferred = strict is not None and n not in strict.troubled
-        curated_path = None
-        if strict is not None and not inferred and main.inferred:
-            curated_path = strict.path(G, n, min_rank)
         state = run.state(n)
         actor_levels = run.per_actor.get(n, {})
         items.append(
@@ -509,9 +577,9 @@ def impact(
                 state=_NAMES[state],
                 distance=run.distance[n],
                 causes=tuple(f for i, f in enumerate(failed) if run.causes[n] >> i & 1),
-                path=main,
-                curated_path=curated_path,
-                inferred=inferred,
+                path=main_paths[n],
+                curated_path=curated_paths.get(n),
+                inferred=strict is not None and n not in strict.troubled,
                 degraded_by=tuple(sorted(run.reasons[n])) if state == DEGRADED else (),
                 down_for=tuple(sorted(a for a, v in actor_levels.items() if v == DOWN)),
                 degraded_for=tuple(sorted(a for a, v in actor_levels.items() if v == DEGRADED)),
@@ -551,7 +619,7 @@ def _actors(G: nx.MultiDiGraph, run: _Run, min_rank: int) -> tuple[ActorImpact, 
         for actor, v in levels.items():
             losses.setdefault(actor, {})[n] = max(v, run.level.get(n, OK))
     for n in run.troubled:
-        if G.nodes[n].get("kind") == _ACTOR:
+        if G._node[n].get("kind") == _ACTOR:
             losses.setdefault(n, {})
     failed = set(run.failed)
     out = []
@@ -560,7 +628,7 @@ def _actors(G: nx.MultiDiGraph, run: _Run, min_rank: int) -> tuple[ActorImpact, 
             continue
         lost = losses[actor]
         if actor in G:
-            for m, keyed in G.succ[actor].items():
+            for m, keyed in G._succ[actor].items():
                 if any(edge_rank(d) >= min_rank for d in keyed.values()):
                     v = _view(run.level, run.per_actor, m, actor)
                     if v:

@@ -247,3 +247,17 @@ def test_explanation_path_avoids_inferred_hops_further_along_when_it_can():
     G = build([edge("a", "x"), edge("a", "y"), edge("x", "f", confidence=INFERRED), edge("y", "f")])
     path = impact(G, ["f"]).by_id("a").path
     assert path.nodes == ("a", "y", "f") and not path.inferred
+
+
+def test_explanations_never_pass_through_trouble_the_dependent_does_not_feel():
+    # praksisinfo is only down for helseaktør; rapport (a system) is hit through x -> y instead.
+    G = build(
+        [
+            edge("praksisinfo", "portal", RelType.ACCESSED_VIA, scope=["helseaktor"]),
+            edge("rapport", "praksisinfo"),
+            *chain("rapport", "x", "y", "portal"),
+        ],
+        [node("helseaktor", ACTOR)],
+    )
+    rapport = impact(G, ["portal"]).by_id("rapport")
+    assert (rapport.distance, rapport.path.nodes) == (3, ("rapport", "x", "y", "portal"))
