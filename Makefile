@@ -12,9 +12,6 @@ export PYTHONDONTWRITEBYTECODE := 1
 include dev/neo4j/neo4j.mk
 
 .PHONY: help install run test lint unit parse load browser-deps clean
-
-# make neo4j-start / neo4j-stop / neo4j-status; exports NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD to the tests.
-include dev/neo4j/neo4j.mk
 .DEFAULT_GOAL := help
 
 help:
