@@ -26,3 +26,7 @@ class Settings(BaseSettings):
     read_api_key: bool = False  # True: reads need the API key too
     cors_origins: list[str] = []  # CORS is off unless origins are listed
     max_body_bytes: int = 64 * 1024
+    # While the store does not answer, reads come from the last revision read, flagged stale (app.resilience).
+    store_timeout: float = Field(3.0, gt=0)  # seconds a request waits for the store
+    store_recheck: float = Field(0.5, ge=0)  # first back-off before the store is asked again, doubling …
+    store_recheck_max: float = Field(5.0, ge=0)  # … up to this
