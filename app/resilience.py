@@ -6,9 +6,9 @@ down, so it must not be the next thing down.
 * while the store answers, every request gets the current revision;
 * when it stops answering (an error, or no answer within ``deadline`` seconds), requests get the last
   revision read, *stale*, at once;
-* during the outage one request at a time re-checks the store, after a back-off that doubles from
-  ``recheck`` to ``recheck_max`` seconds; the others do not wait for it. When the store answers again the
-  current revision is served and the outage is over, without a restart;
+* during the outage the store is re-checked in the background, one check at a time, after a back-off that
+  doubles from ``recheck`` to ``recheck_max`` seconds: no request waits for it. When the store answers
+  again the current revision is served and the outage is over, without a restart;
 * with nothing read yet there is nothing to fall back on, and the error propagates (a 503).
 
 >>> calls = []
@@ -17,7 +17,7 @@ down, so it must not be the next thing down.
 ...     if len(calls) == 2:
 ...         raise StoreUnavailable("connection refused")
 ...     return "r1"
->>> guard = LastGood(lambda value: value + " (stale)", deadline=1.0, recheck=0.0)
+>>> guard = LastGood(lambda value: value + " (stale)", deadline=1.0, recheck=0.0, spawn=lambda probe: probe())
 >>> guard.get(fresh), guard.get(fresh), guard.outage is not None, guard.get(fresh), guard.outage
 ('r1', 'r1 (stale)', True, 'r1', None)
 """
@@ -81,7 +81,11 @@ class Outage:
 
 
 class LastGood(Generic[T]):
-    """The last value ``fresh`` returned, served through ``stale`` while ``fresh`` fails."""
+    """The last value ``fresh`` returned, served through ``stale`` while ``fresh`` fails.
+
+    ``spawn`` starts a re-check during an outage (default: on a daemon thread, so no request waits for a
+    store that is down; tests pass ``lambda probe: probe()`` to run it in line).
+    """
 
     def __init__(
         self,
@@ -91,14 +95,16 @@ class LastGood(Generic[T]):
         recheck: float = 0.5,
         recheck_max: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
+        spawn: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
         self._stale = stale
         self.deadline = deadline
         self._recheck = recheck
         self._recheck_max = max(recheck, recheck_max)
         self._clock = clock
+        self._spawn = spawn or _on_daemon_thread
         self._lock = threading.Lock()  # guards the fields below
-        self._probing = threading.Lock()  # held by the one request re-checking the store
+        self._probing = threading.Lock()  # held while the store is re-checked during an outage
         self._last: T | None = None
         self._stale_view: T | None = None
         self._outage: Outage | None = None
@@ -118,10 +124,18 @@ class LastGood(Generic[T]):
         """The current value from ``fresh``; during an outage the last one, stale, without waiting."""
         if self._outage is None:
             return self._attempt(fresh)
-        if self._clock() < self._next_check or not self._probing.acquire(blocking=False):
-            return self._fallback(None)
+        if self._clock() >= self._next_check and self._probing.acquire(blocking=False):
+            if self._last is None:  # nothing to answer with: this request waits for the store
+                try:
+                    return self._attempt(fresh)
+                finally:
+                    self._probing.release()
+            self._spawn(lambda: self._recheck_store(fresh))
+        return self._answer(None)
+
+    def _recheck_store(self, fresh: Callable[[], T]) -> None:
         try:
-            return self._attempt(fresh)
+            self._attempt(fresh)
         finally:
             self._probing.release()
 
@@ -130,15 +144,18 @@ class LastGood(Generic[T]):
             value = within(self.deadline, fresh)
         except StoreUnavailable as exc:
             self._failed(exc)
-            return self._fallback(exc)
+            return self._answer(exc)
         self._succeeded(value)
         return value
 
-    def _fallback(self, error: StoreUnavailable | None) -> T:
+    def _answer(self, error: StoreUnavailable | None) -> T:
+        """The last value: as it is once the store answers again, else stale; with none, the error."""
         with self._lock:
             last, outage = self._last, self._outage
             if last is None:
                 raise error or StoreUnavailable(outage.reason if outage else "the store is unavailable")
+            if outage is None:
+                return last
             if self._stale_view is None:
                 self._stale_view = self._stale(last)
             return self._stale_view
@@ -162,3 +179,7 @@ class LastGood(Generic[T]):
             if value is not self._last:
                 self._last, self._stale_view = value, None
             self._outage = None
+
+
+def _on_daemon_thread(work: Callable[[], None]) -> None:
+    threading.Thread(target=work, name="eagraph-store-recheck", daemon=True).start()
