@@ -56,4 +56,7 @@ def load_portfolio(path: Path | str | None = None, overlay: Path | str | None = 
     if overlay is not None:
         ov_path = Path(overlay)
         portfolio = apply_overlay(portfolio, read_overlay(_read_bytes(ov_path), ov_path.name), ov_path.name)
-    return check_portfolio(with_relation_findings(portfolio), str(overlay or doc_path))
+    # Named as the errors of read_overlay and apply_overlay name it; the document itself passed already.
+    return check_portfolio(
+        with_relation_findings(portfolio), Path(overlay).name if overlay else str(doc_path)
+    )

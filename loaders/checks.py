@@ -1,6 +1,7 @@
 """What every portfolio must satisfy before anything uses it, whatever it was read from.
 
-* **Names can be asked for.** An id, name, abbreviation or alias has at most :data:`MAX_NAME_LENGTH`
+* **Names can be asked for.** Every node has an id (a name in another script makes none: ids are slugs of
+  letters a–z and digits, :func:`graph.model.slugify`). An id, name, abbreviation or alias has at most :data:`MAX_NAME_LENGTH`
   characters — the longest name a query accepts (:data:`graph.names.MAX_QUERY_LENGTH`), and far below what
   a Neo4j index holds (a 10,000-character name would fail the load *in* the database, after some batches).
 * **Text is safe to show.** No control characters (tab and newline excepted) and no bidirectional
@@ -22,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from graph.model import Edge, Node, Portfolio
@@ -64,7 +66,7 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
             yield from _strings(item, path)
 
 
-def _check_text(where: str, line: int | None, what: str, fields: dict[str, Any]) -> None:
+def _check_text(where: str, line: int | None, what: str, fields: Any) -> None:
     for path, text in _strings(fields, ""):
         bad = unsafe_character(text)
         if bad is not None:
@@ -75,14 +77,18 @@ def _check_text(where: str, line: int | None, what: str, fields: dict[str, Any])
             )
 
 
-def _check_names(where: str, node: Node) -> None:
-    names = [("id", node.id), ("name", node.name), ("short", node.short or "")]
-    names += [("alias", alias) for alias in node.aliases]
+def _check_names(where: str, line: int | None, node: Node) -> None:
+    if not node.id:
+        raise LoadError(
+            where, line, f"the name {_show(node.name)} makes no id: an id needs letters a–z or digits"
+        )
+    names = [("name", node.name), ("short", node.short or ""), *(("alias", a) for a in node.aliases)]
+    names.append(("id", node.id))
     for field, value in names:
         if len(value) > MAX_NAME_LENGTH:
             raise LoadError(
                 where,
-                node.line,
+                line,
                 f"node {_show(node.id)}: {field} is {len(value)} characters long; "
                 f"a name has at most {MAX_NAME_LENGTH}",
             )
@@ -93,17 +99,25 @@ def _edge(edge: Edge) -> str:
 
 
 def check_portfolio(portfolio: Portfolio, source: str) -> Portfolio:
-    """``portfolio`` unchanged, or a :class:`LoadError` naming the first rule it breaks (see the module)."""
+    """``portfolio`` unchanged, or a :class:`LoadError` naming the first rule it breaks (see the module).
+
+    Errors name ``source``, with the line of the node or edge when it came from ``source`` itself (an
+    overlay's error about a node of the document has no line of the overlay to name).
+    """
+    name = Path(source).name
+
+    def line_of(document: str | None, line: int | None) -> int | None:
+        return line if document is None or Path(document).name == name else None
+
     for node in portfolio.nodes:
-        where = node.document or source
-        _check_text(where, node.line, f"node {_show(node.id)}", node.to_dict())
-        _check_names(where, node)
+        line = line_of(node.document, node.line)
+        _check_text(source, line, f"node {_show(node.id)}", node.to_dict())
+        _check_names(source, line, node)
     for edge in portfolio.edges:
-        _check_text(edge.document or source, edge.line, _edge(edge), edge.to_dict())
+        _check_text(source, line_of(edge.document, edge.line), _edge(edge), edge.to_dict())
     for entry in portfolio.entries:
         _check_text(source, entry.line, "entry", entry.to_dict())
     for finding in portfolio.findings:
         _check_text(source, finding.line, "finding", finding.to_dict())
-    _check_text(source, None, "document", {"document": portfolio.document, "notes": portfolio.notes})
-    _check_text(source, None, "document", {"meta": portfolio.meta})
+    _check_text(source, None, "document", [portfolio.document, portfolio.notes, portfolio.meta])
     return portfolio

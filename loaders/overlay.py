@@ -123,14 +123,20 @@ def _check_values(source: str, item: CommentedMap) -> None:
     """Every field is text (a number reads as text), ``aliases`` and ``scope`` lists of text, ``alt_group``
     text or null: nothing nested, so an anchor-and-alias bomb cannot pass either."""
     for key, value in item.items():
-        if key in _LISTS:
-            ok = isinstance(value, CommentedSeq) and all(_is_text(v) for v in value)
-            what = "a list of names"
-        else:
-            ok = _is_text(value) or (key in _NULLABLE and value is None)
-            what = "text"
-        if not ok:
-            raise LoadError(source, _line(item, key), f"{key} must be {what}, not {_yaml_kind(value)}")
+        if key in _LISTS and isinstance(value, CommentedSeq):
+            for i, v in enumerate(value):
+                if not _is_text(v):
+                    raise LoadError(
+                        source,
+                        _line(value, i),
+                        f"{key} must be a list of names; item {i + 1} is {_yaml_kind(v)}",
+                    )
+        elif key in _LISTS:
+            raise LoadError(
+                source, _line(item, key), f"{key} must be a list of names, not {_yaml_kind(value)}"
+            )
+        elif not (_is_text(value) or (key in _NULLABLE and value is None)):
+            raise LoadError(source, _line(item, key), f"{key} must be text, not {_yaml_kind(value)}")
 
 
 def _yaml_kind(value: Any) -> str:
