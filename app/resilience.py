@@ -9,7 +9,8 @@ down, so it must not be the next thing down.
 * during the outage the store is re-checked in the background, one check at a time, after a back-off that
   doubles from ``recheck`` to ``recheck_max`` seconds: no request waits for it. When the store answers
   again the current revision is served and the outage is over, without a restart;
-* with nothing read yet there is nothing to fall back on, and the error propagates (a 503).
+* with nothing read yet there is nothing to fall back on: every request asks the store, and its error
+  propagates (a 503).
 
 >>> calls = []
 >>> def fresh() -> str:
@@ -122,14 +123,9 @@ class LastGood(Generic[T]):
 
     def get(self, fresh: Callable[[], T]) -> T:
         """The current value from ``fresh``; during an outage the last one, stale, without waiting."""
-        if self._outage is None:
+        if self._outage is None or self._last is None:  # nothing to answer with: this request asks the store
             return self._attempt(fresh)
         if self._clock() >= self._next_check and self._probing.acquire(blocking=False):
-            if self._last is None:  # nothing to answer with: this request waits for the store
-                try:
-                    return self._attempt(fresh)
-                finally:
-                    self._probing.release()
             self._spawn(lambda: self._recheck_store(fresh))
         return self._answer(None)
 

@@ -208,3 +208,13 @@ def test_during_an_outage_no_request_waits_for_the_store_the_re_check_runs_in_th
         assert time.monotonic() < deadline, "the background re-check never brought the store back"
         time.sleep(0.01)
     assert guard.outage is None
+
+
+def test_a_store_empty_at_start_up_answers_as_soon_as_something_is_loaded(seed: Portfolio):
+    store = Switchable()  # nothing loaded: the warm-up finds nothing, and there is no last revision
+    with client_for(store, store_recheck=60.0) as c:
+        problem(c.get("/api/v1/nodes"), 503)
+        store.load(seed)  # no back-off: with nothing to answer from, every request asks the store
+        assert c.get("/api/v1/nodes").json() | {"items": []} == {
+            "revision": seed.revision, "stale": False, "total": len(seed.nodes), "limit": 50, "offset": 0,
+            "items": []}  # fmt: skip
