@@ -49,8 +49,8 @@ load: install
 	$(BIN)/eagraph load
 
 lint: install
-	$(BIN)/ruff check app graph loaders tests
-	$(BIN)/ruff format --check app graph loaders tests
+	$(BIN)/ruff check app graph loaders tests bench dev/lock.py
+	$(BIN)/ruff format --check app graph loaders tests bench dev/lock.py
 	$(BIN)/mypy
 
 # Debian's chromium for the Neo4j Browser test (Playwright drives it; no browser is ever downloaded).
