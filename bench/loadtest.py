@@ -112,7 +112,7 @@ def run(url: str, *, duration: float, concurrency: int, max_requests: int, seed:
                 if not ok:
                     tallies[kind].errors.append(detail)
 
-    started = time.monotonic()
+    started, started_at = time.monotonic(), datetime.now(UTC).isoformat(timespec="seconds")
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
     for thread in threads:
         thread.start()
@@ -122,7 +122,7 @@ def run(url: str, *, duration: float, concurrency: int, max_requests: int, seed:
     every = [v for t in tallies.values() for v in t.latencies]
     errors = [e for t in tallies.values() for e in t.errors]
     return {
-        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "started_at": started_at,
         "url": url,
         "revision": revision,
         "duration_s": round(elapsed, 2),
