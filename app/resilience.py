@@ -51,7 +51,7 @@ def within(deadline: float, call: Callable[[], T]) -> T:
 
     >>> within(1.0, lambda: 42)
     42
-    >>> within(0.05, lambda: time.sleep(1))
+    >>> within(0.05, lambda: time.sleep(0.3))
     Traceback (most recent call last):
     ...
     graph.store.StoreUnavailable: the store did not answer within 0.05 s
