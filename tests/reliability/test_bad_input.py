@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -167,6 +168,23 @@ def test_eagraph_load_of_bad_input_is_one_line_exit_2_and_writes_nothing(
     assert message in done.stderr
     assert "eagraph-pwned" not in done.stdout + done.stderr
     assert snapshot_of(neo4j_driver) == loaded_neo4j
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("<script>alert(1)</script>", "no node matches '<script>alert(1)</script>'"),
+        ("hint'}) DETACH DELETE (n) //", 'no node matches "hint\'}) DETACH DELETE (n) //"'),
+        ("x" * 10_000, "name longer than 200 characters"),
+        ("hint\x07\x1b[31m", "no node matches 'hint\\x07\\x1b[31m'; did you mean: hint?"),
+        ("🔥💥", "no node matches '🔥💥'"),
+    ],
+    ids=["markup", "cypher", "10k", "escape", "emoji"],
+)
+def test_eagraph_impact_of_a_hostile_name_is_one_line_and_exit_2(name: str, message: str) -> None:
+    done = eagraph("impact", name, env=dict(os.environ))
+    assert done.returncode == 2 and done.stdout == ""
+    assert one_line(done.stderr) == f"error: {message}"
 
 
 @pytest.mark.neo4j
