@@ -10,12 +10,12 @@ RUN groupadd --system --gid 10001 eagraph \
        --shell /usr/sbin/nologin eagraph
 
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY app ./app
 COPY graph ./graph
 COPY loaders ./loaders
 COPY seed ./seed
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir -c requirements.lock . \
     && rm -rf /src
 
 WORKDIR /home/eagraph

@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # neo4j-install / neo4j-start / neo4j-stop / neo4j-status; exports NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD.
 include dev/neo4j/neo4j.mk
 
-.PHONY: help install run test lint unit parse load browser-deps clean
+.PHONY: help install run test lint unit parse load browser-deps clean lock audit loadtest
 .DEFAULT_GOAL := help
 
 help:
@@ -22,12 +22,15 @@ help:
 	@echo "make neo4j-start   start the dev Neo4j (bolt $(NEO4J_URI), Browser http://127.0.0.1:$(NEO4J_HTTP_PORT)/browser/)"
 	@echo "make load          load the seed into that Neo4j (eagraph load)"
 	@echo "make neo4j-stop    stop it"
+	@echo "make loadtest      60 s of mixed queries on loopback; p99 into bench/results/loadtest.json"
+	@echo "make audit         known vulnerabilities of requirements.lock (needs the vulnerability service)"
+	@echo "make lock          pin requirements.lock to the installed, tested versions"
 
-# The venv is rebuilt whenever pyproject.toml changes.
-$(BIN)/.installed: pyproject.toml
+# The venv is rebuilt whenever pyproject.toml or the lock changes; every version comes from the lock.
+$(BIN)/.installed: pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $@
 
 install: $(BIN)/.installed
@@ -46,8 +49,8 @@ load: install
 	$(BIN)/eagraph load
 
 lint: install
-	$(BIN)/ruff check app graph loaders tests
-	$(BIN)/ruff format --check app graph loaders tests
+	$(BIN)/ruff check app graph loaders tests bench dev/lock.py
+	$(BIN)/ruff format --check app graph loaders tests bench dev/lock.py
 	$(BIN)/mypy
 
 # Debian's chromium for the Neo4j Browser test (Playwright drives it; no browser is ever downloaded).
@@ -76,6 +79,23 @@ test: lint browser-deps
 	@rc=0; CI=true $(BIN)/pytest -q || rc=$$?; \
 	    $(MAKE) --no-print-directory neo4j-stop; \
 	    exit $$rc
+
+# After changing dependencies in pyproject.toml: install them, run the tests, then pin what was tested.
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[dev,audit]'
+	$(BIN)/python dev/lock.py
+
+# Not part of `make test`: it needs the vulnerability service, which CI and some machines cannot reach.
+# --strict: a dependency that could not be checked fails the audit instead of passing unchecked.
+audit: install
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[audit]'
+	$(BIN)/pip-audit --requirement requirements.lock --no-deps --disable-pip --strict --progress-spinner off
+
+# A bounded load test on loopback (fixed duration and concurrency, the in-memory store); the suite runs a
+# short one too (tests/reliability/test_load.py).
+loadtest: install
+	$(BIN)/python bench/loadtest.py --duration 60 --out bench/results/loadtest.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts

@@ -31,8 +31,15 @@ def get_service(request: Request) -> GraphService:
     return service
 
 
-def get_snapshot(service: Annotated[GraphService, Depends(get_service)]) -> Snapshot:
-    return service.snapshot()
+def get_snapshot(service: Annotated[GraphService, Depends(get_service)], response: Response) -> Snapshot:
+    snap = service.snapshot()
+    response.headers.update(_answer_headers(snap))
+    return snap
+
+
+def _answer_headers(snap: Snapshot) -> dict[str, str]:
+    """The revision an answer was computed on, and whether it is stale (the store does not answer)."""
+    return {"X-Eagraph-Revision": snap.revision, "X-Eagraph-Stale": "true" if snap.stale else "false"}
 
 
 Service = Annotated[GraphService, Depends(get_service)]
@@ -127,7 +134,7 @@ def list_nodes(
 ) -> schemas.NodePage:
     found = snap.find(kind=kind, q=q)
     items = [schemas.NodeSummary.model_validate(snap.node(n, summary=True)) for n in found[offset:][:limit]]
-    return schemas.NodePage(revision=snap.revision, total=len(found), limit=limit, offset=offset, items=items)
+    return schemas.NodePage(**snap.stamp, total=len(found), limit=limit, offset=offset, items=items)
 
 
 @reads.get(
@@ -137,7 +144,7 @@ def list_nodes(
     tags=["nodes"],
 )
 def get_node(snap: Snap, ref: NodeRef) -> schemas.NodeDetail:
-    return schemas.NodeDetail.model_validate(snap.node(snap.resolve(ref)))
+    return schemas.NodeDetail.model_validate({**snap.node(snap.resolve(ref)), **snap.stamp})
 
 
 @reads.get(
@@ -150,7 +157,7 @@ def get_dependencies(
     snap: Snap, ref: NodeRef, depth: Depth = None, min_confidence: MinConfidence = Confidence.INFERRED
 ) -> schemas.Reach:
     reach = dependencies(snap.graph, snap.resolve(ref), depth=depth, min_confidence=min_confidence)
-    return schemas.Reach.model_validate({**reach.to_dict(), "revision": snap.revision})
+    return schemas.Reach.model_validate({**reach.to_dict(), **snap.stamp})
 
 
 @reads.get(
@@ -163,7 +170,7 @@ def get_dependents(
     snap: Snap, ref: NodeRef, depth: Depth = None, min_confidence: MinConfidence = Confidence.INFERRED
 ) -> schemas.Reach:
     reach = dependents(snap.graph, snap.resolve(ref), depth=depth, min_confidence=min_confidence)
-    return schemas.Reach.model_validate({**reach.to_dict(), "revision": snap.revision})
+    return schemas.Reach.model_validate({**reach.to_dict(), **snap.stamp})
 
 
 @reads.get(
@@ -179,7 +186,7 @@ def get_impact(
     snap: Snap, down: Down, min_confidence: MinConfidence = Confidence.INFERRED
 ) -> schemas.ImpactResult:
     result = impact(snap.graph, snap.resolve_all(down), min_confidence=min_confidence)
-    return schemas.ImpactResult.model_validate({**result.to_dict(), "revision": snap.revision})
+    return schemas.ImpactResult.model_validate({**result.to_dict(), **snap.stamp})
 
 
 @reads.get(
@@ -218,7 +225,7 @@ def get_paths(
     found = paths(
         snap.graph, snap.resolve(source), snap.resolve(target), limit=limit, min_confidence=min_confidence
     )
-    return schemas.Paths.model_validate({**found.to_dict(), "revision": snap.revision})
+    return schemas.Paths.model_validate({**found.to_dict(), **snap.stamp})
 
 
 @reads.get(
@@ -228,19 +235,19 @@ def get_paths(
 )
 def get_critical(snap: Snap, min_confidence: MinConfidence = Confidence.INFERRED) -> schemas.Criticality:
     result = snap.critical(min_confidence.value)
-    return schemas.Criticality.model_validate({**result.to_dict(), "revision": snap.revision})
+    return schemas.Criticality.model_validate({**result.to_dict(), **snap.stamp})
 
 
 @reads.get("/analysis/cycles", summary="Circular dependencies", tags=["analysis"])
 def get_cycles(snap: Snap, min_confidence: MinConfidence = Confidence.INFERRED) -> schemas.Cycles:
     result = snap.cycles(min_confidence.value)
-    return schemas.Cycles.model_validate({**result.to_dict(), "revision": snap.revision})
+    return schemas.Cycles.model_validate({**result.to_dict(), **snap.stamp})
 
 
 @reads.get("/findings", summary="Data-quality findings about the document", tags=["analysis"])
 def get_findings(snap: Snap) -> schemas.Findings:
     items = [schemas.Finding.model_validate(f.to_dict()) for f in snap.portfolio.findings]
-    return schemas.Findings(revision=snap.revision, document=snap.portfolio.document, items=items)
+    return schemas.Findings(**snap.stamp, document=snap.portfolio.document, items=items)
 
 
 @reads.post(
@@ -255,7 +262,7 @@ def get_findings(snap: Snap) -> schemas.Findings:
 def post_scenario(snap: Snap, body: schemas.ScenarioRequest) -> schemas.ScenarioResult:
     edits = [edit_from_dict(snap.resolve_edit(e.model_dump(mode="json"))) for e in body.edits]
     result = scenario(snap.graph, snap.resolve_all(body.down), edits, min_confidence=body.min_confidence)
-    return schemas.ScenarioResult.model_validate({**result.to_dict(), "revision": snap.revision})
+    return schemas.ScenarioResult.model_validate({**result.to_dict(), **snap.stamp})
 
 
 @reads.get(
@@ -265,7 +272,7 @@ def post_scenario(snap: Snap, body: schemas.ScenarioRequest) -> schemas.Scenario
     tags=["explorer"],
 )
 def get_graph(snap: Snap) -> schemas.GraphDrawing:
-    return schemas.GraphDrawing.model_validate({**snap.drawing_dict(), "revision": snap.revision})
+    return schemas.GraphDrawing.model_validate({**snap.drawing_dict(), **snap.stamp})
 
 
 # A node-link document is an object and a Backstage catalog a stream of YAML documents; the rest is text.
@@ -298,7 +305,7 @@ def get_export(snap: Snap, fmt: Annotated[ExportName, Path(description="An expor
     name = fmt.value
     media_type, text = snap.export(name)
     filename = f"eagraph-{snap.revision}{FORMATS[name].extension}"
-    headers = {"Content-Disposition": f'inline; filename="{filename}"', "X-Eagraph-Revision": snap.revision}
+    headers = {"Content-Disposition": f'inline; filename="{filename}"', **_answer_headers(snap)}
     return Response(text, media_type=media_type, headers=headers)
 
 

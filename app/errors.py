@@ -71,7 +71,7 @@ def problem(
         title=title or _TITLES.get(status, "Error"),
         status=status,
         detail=detail,
-        instance=request.url.path,
+        instance=_cut(request.url.path),
         **extra,
     )
     return JSONResponse(
@@ -80,6 +80,11 @@ def problem(
         media_type=PROBLEM_JSON,
         headers=dict(headers or {}),
     )
+
+
+def _cut(path: str, limit: int = 256) -> str:
+    """A path as ``instance`` shows it: a 10,000-character name in it is not sent back whole."""
+    return path if len(path) <= limit else path[:limit] + "…"
 
 
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:

@@ -21,6 +21,13 @@ Name = Annotated[
 Revision = Annotated[
     str, Field(description="The graph revision the answer was computed on.", examples=["3f1c2a9b7d10"])
 ]
+Stale = Annotated[
+    bool,
+    Field(
+        description="True when the store does not answer and this is the last revision read (`revision`); "
+        "the `X-Eagraph-Stale` header says the same."
+    ),
+]
 StateName = Literal["down", "degraded"]
 
 
@@ -69,6 +76,7 @@ class NodeSummary(Model):
 
 class NodePage(Model):
     revision: Revision
+    stale: Stale
     total: int = Field(description="Matching nodes, before paging.")
     limit: int
     offset: int
@@ -93,10 +101,13 @@ class NodeDetail(NodeSummary):
     entry: str | None = Field(description="The exact name of the document entry the node came from.")
     dependencies: list[Reached] = Field(description="What this node depends on directly.")
     dependents: list[Reached] = Field(description="What depends on this node directly.")
+    revision: Revision
+    stale: Stale
 
 
 class Reach(Model):
     revision: Revision
+    stale: Stale
     node: str
     direction: Literal["dependencies", "dependents"]
     depth: int | None
@@ -167,6 +178,7 @@ class ImpactResult(ImpactBody):
     """What ``eagraph impact --json`` prints, plus the revision."""
 
     revision: Revision
+    stale: Stale
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -225,6 +237,7 @@ class ImpactResult(ImpactBody):
 
 class Paths(Model):
     revision: Revision
+    stale: Stale
     source: str
     target: str
     direction: Literal["forward", "reverse", "none"] = Field(
@@ -259,6 +272,7 @@ class PairFailure(Model):
 
 class Criticality(Model):
     revision: Revision
+    stale: Stale
     min_confidence: Confidence
     nodes: list[NodeCriticality]
     pairs: list[PairFailure]
@@ -274,6 +288,7 @@ class Cycle(Model):
 
 class Cycles(Model):
     revision: Revision
+    stale: Stale
     cycles: list[Cycle]
     truncated: bool
 
@@ -287,6 +302,7 @@ class Finding(Model):
 
 class Findings(Model):
     revision: Revision
+    stale: Stale
     document: str
     items: list[Finding]
 
@@ -378,6 +394,7 @@ class Diff(Model):
 
 class ScenarioResult(Model):
     revision: Revision
+    stale: Stale
     down: list[str]
     edits: list[EditIn] = Field(description="The edits as applied, with names resolved to ids.")
     before: ImpactBody
@@ -441,6 +458,7 @@ class GraphDrawing(Model):
     """The whole graph laid out left to right in the dependency direction (for the web explorer)."""
 
     revision: Revision
+    stale: Stale
     width: float
     height: float
     nodes: list[LaidNode]

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
 import networkx as nx
 
 from app.layout import GraphView, layered_layout
+from app.resilience import LastGood, within
 from app.settings import Settings
 from app.store import build_store
 from graph.analysis import Criticality, Cycles, Resolver, critical, cycles, dependencies, dependents
@@ -39,6 +40,7 @@ class Snapshot:
     resolver: Resolver
     _memo: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    stale: bool = False  # served from the last revision read because the store does not answer
 
     @classmethod
     def of(cls, portfolio: Portfolio) -> Snapshot:
@@ -48,6 +50,15 @@ class Snapshot:
     @property
     def revision(self) -> str:
         return self.portfolio.revision
+
+    @property
+    def stamp(self) -> dict[str, Any]:
+        """What every answer carries besides its content: the revision, and whether it is stale."""
+        return {"revision": self.revision, "stale": self.stale}
+
+    def as_stale(self) -> Snapshot:
+        """This revision flagged ``stale``; the graph, resolver and memoised answers are shared."""
+        return replace(self, stale=True)
 
     def resolve(self, name: str) -> str:
         return self.resolver.resolve(name)
@@ -117,6 +128,12 @@ class GraphService:
         self._store = store
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
+        self._last_good = LastGood(
+            Snapshot.as_stale,
+            deadline=settings.store_timeout,
+            recheck=settings.store_recheck,
+            recheck_max=settings.store_recheck_max,
+        )
 
     @property
     def store(self) -> GraphStore:
@@ -127,7 +144,11 @@ class GraphService:
         return self._store
 
     def snapshot(self) -> Snapshot:
-        """The current revision, rebuilt only when the store's revision has changed."""
+        """The current revision; while the store does not answer, the last one read, flagged ``stale``."""
+        return self._last_good.get(self._current)
+
+    def _current(self) -> Snapshot:
+        """The store's current revision, rebuilt only when the store's revision has changed."""
         store = self.store
         revision = store.revision()
         current = self._snapshot
@@ -153,6 +174,15 @@ class GraphService:
 
     def readiness(self) -> tuple[str, str, int, int]:
         """(store name, revision, nodes, edges) when the store answers now; raises StoreUnavailable if not."""
+        try:
+            return within(self.settings.store_timeout, self._readiness)
+        except StoreUnavailable as exc:
+            last = self._last_good.last
+            if last is None:
+                raise
+            raise StoreUnavailable(f"{exc}; reads answer from revision {last.revision}, stale") from exc
+
+    def _readiness(self) -> tuple[str, str, int, int]:
         store = self.store
         store.ping()
         revision = store.revision()

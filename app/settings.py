@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_API_KEY_LENGTH = 16
 
 
 class Settings(BaseSettings):
@@ -26,3 +28,18 @@ class Settings(BaseSettings):
     read_api_key: bool = False  # True: reads need the API key too
     cors_origins: list[str] = []  # CORS is off unless origins are listed
     max_body_bytes: int = 64 * 1024
+    # While the store does not answer, reads come from the last revision read, flagged stale (app.resilience).
+    store_timeout: float = Field(3.0, gt=0)  # seconds a request waits for the store
+    store_recheck: float = Field(0.5, ge=0)  # first back-off before the store is asked again, doubling …
+    store_recheck_max: float = Field(5.0, ge=0)  # … up to this
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _key_long_enough(cls, value: object) -> object:
+        """An empty key is no key (admin stays off); a short one is refused rather than guessed."""
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if text is None or text == "":
+            return None
+        if isinstance(text, str) and len(text) < MIN_API_KEY_LENGTH:
+            raise ValueError(f"EAGRAPH_API_KEY must have at least {MIN_API_KEY_LENGTH} characters")
+        return value

@@ -28,5 +28,5 @@ def build_store(settings: Settings) -> GraphStore:
         raise StoreUnavailable(
             f"the neo4j store is not available in this build ({exc}); serve with --store memory"
         ) from exc
-    opened: GraphStore = open_store(settings)
+    opened: GraphStore = open_store(settings, timeout=settings.store_timeout)
     return opened

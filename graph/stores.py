@@ -32,13 +32,21 @@ class StoreSettings(Protocol):
     def neo4j_password(self) -> Secret | None: ...
 
 
-def open_store(settings: StoreSettings) -> GraphStore:
-    """A :class:`MemoryStore` or a :class:`~graph.neo4j_store.Neo4jStore`. Nothing connects here."""
+def open_store(settings: StoreSettings, *, timeout: float | None = None) -> GraphStore:
+    """A :class:`MemoryStore` or a :class:`~graph.neo4j_store.Neo4jStore`. Nothing connects here.
+
+    ``timeout``: how long one connection attempt and the driver's retries of one transaction may take
+    (default: the adapter's, generous for loads; the API asks for a short one).
+    """
     if settings.store == "memory":
         return MemoryStore()
     if settings.store == "neo4j":
         from graph.neo4j_store import Neo4jStore  # here: memory-only runs never load the driver
 
         password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
-        return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, password)
+        if timeout is None:
+            return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, password)
+        return Neo4jStore(
+            settings.neo4j_uri, settings.neo4j_user, password, retry_time=timeout, connection_timeout=timeout
+        )
     raise ValueError(f"unknown store {settings.store!r}; expected 'memory' or 'neo4j'")

@@ -233,24 +233,37 @@ class Paths:
 
 
 def _shortest_paths_in_order(H: nx.MultiDiGraph, a: str, b: str) -> Iterator[list[str]]:
-    """Every shortest path ``a -> … -> b`` in lexicographic order of node ids (lazily, so it can be cut)."""
+    """Every shortest path ``a -> … -> b`` in lexicographic order of node ids (lazily, so it can be cut).
+
+    Depth-first with an explicit stack, not recursion: a dependency chain may be thousands of hops long.
+
+    >>> chain = nx.MultiDiGraph([(i, i + 1) for i in range(5000)])
+    >>> len(next(_shortest_paths_in_order(chain, 0, 5000)))
+    5001
+    """
     from_a: dict[str, int] = nx.single_source_shortest_path_length(H, a)
     to_b: dict[str, int] = nx.single_source_shortest_path_length(nx.reverse_view(H), b)
     total = from_a[b]
+    if a == b:
+        yield [a]
+        return
 
-    def extend(prefix: list[str]) -> Iterator[list[str]]:
-        u = prefix[-1]
-        if u == b:
-            yield list(prefix)
-            return
+    def on_a_shortest_path(v: str, step: int) -> bool:
+        return from_a.get(v) == step and to_b.get(v) == total - step
+
+    prefix = [a]
+    candidates = [iter(sorted(H.succ[a]))]  # candidates[i]: the next nodes to try after prefix[i]
+    while candidates:
         step = len(prefix)
-        for v in sorted(H.succ[u]):
-            if from_a.get(v) == step and to_b.get(v) == total - step:
-                prefix.append(v)
-                yield from extend(prefix)
-                prefix.pop()
-
-    yield from extend([a])
+        v = next((v for v in candidates[-1] if on_a_shortest_path(v, step)), None)
+        if v is None:
+            candidates.pop()
+            prefix.pop()
+        elif v == b:
+            yield [*prefix, v]
+        else:
+            prefix.append(v)
+            candidates.append(iter(sorted(H.succ[v])))
 
 
 def paths(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from graph.model import Portfolio
+from loaders.checks import check_portfolio
 from loaders.document import read
 from loaders.errors import LoadError
 from loaders.findings import with_relation_findings
@@ -36,7 +37,7 @@ def _read_bytes(path: Path) -> bytes:
 
 def parse_document(data: bytes, source: str) -> Portfolio:
     """A portfolio from a document's bytes, without any overlay."""
-    return with_relation_findings(transform(read(data, source)))
+    return check_portfolio(with_relation_findings(transform(read(data, source))), source)
 
 
 def load_portfolio(path: Path | str | None = None, overlay: Path | str | None = None) -> Portfolio:
@@ -55,4 +56,7 @@ def load_portfolio(path: Path | str | None = None, overlay: Path | str | None = 
     if overlay is not None:
         ov_path = Path(overlay)
         portfolio = apply_overlay(portfolio, read_overlay(_read_bytes(ov_path), ov_path.name), ov_path.name)
-    return with_relation_findings(portfolio)
+    # Named as the errors of read_overlay and apply_overlay name it; the document itself passed already.
+    return check_portfolio(
+        with_relation_findings(portfolio), Path(overlay).name if overlay else str(doc_path)
+    )

@@ -27,6 +27,7 @@ from graph.exports.networkx_formats import LIST_FIELDS
 from graph.model import Edge, Node, Portfolio
 from loaders import load_portfolio
 from loaders.archimate import is_archimate, read_archimate
+from loaders.checks import check_portfolio
 from loaders.errors import LoadError
 from loaders.tabular import is_edges_header, read_csv_pair
 from loaders.xmlsafe import parse_xml, tag_name
@@ -149,6 +150,10 @@ def _csv_pair(files: Sequence[tuple[str, bytes]]) -> Portfolio:
 
 def read_files(files: Sequence[tuple[str, bytes]]) -> Portfolio:
     """A portfolio from one file, or from a nodes/edges CSV pair, recognised by content."""
+    return check_portfolio(_read_files(files), ", ".join(name for name, _ in files) or "import")
+
+
+def _read_files(files: Sequence[tuple[str, bytes]]) -> Portfolio:
     if not files:
         raise LoadError("import", None, "no file given")
     kinds = [sniff(name, data) for name, data in files]

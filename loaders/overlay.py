@@ -42,6 +42,8 @@ _FIELDS = {
     ("edges", "update"): ({"source", "target", "type", "reason"}, {"strength", "alt_group", "scope"}),
     ("edges", "remove"): ({"source", "target", "type", "reason"}, set()),
 }
+_LISTS = {"aliases", "scope"}
+_NULLABLE = {"alt_group"}
 
 
 def _line(node: Any, key: str | int | None = None) -> int | None:
@@ -107,9 +109,44 @@ def read_overlay(data: bytes, source: str) -> CommentedMap:
                     raise LoadError(
                         source, _line(item, sorted(extra)[0]), f"unknown field {sorted(extra)[0]!r}"
                     )
+                _check_values(source, item)
                 if not str(item["reason"]).strip():
                     raise LoadError(source, _line(item, "reason"), "every change needs a non-empty reason")
     return doc
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
+def _check_values(source: str, item: CommentedMap) -> None:
+    """Every field is text (a number reads as text), ``aliases`` and ``scope`` lists of text, ``alt_group``
+    text or null: nothing nested, so an anchor-and-alias bomb cannot pass either."""
+    for key, value in item.items():
+        if key in _LISTS and isinstance(value, CommentedSeq):
+            for i, v in enumerate(value):
+                if not _is_text(v):
+                    raise LoadError(
+                        source,
+                        _line(value, i),
+                        f"{key} must be a list of names; item {i + 1} is {_yaml_kind(v)}",
+                    )
+        elif key in _LISTS:
+            raise LoadError(
+                source, _line(item, key), f"{key} must be a list of names, not {_yaml_kind(value)}"
+            )
+        elif not (_is_text(value) or (key in _NULLABLE and value is None)):
+            raise LoadError(source, _line(item, key), f"{key} must be text, not {_yaml_kind(value)}")
+
+
+def _yaml_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "empty"
+    return "true/false" if isinstance(value, bool) else type(value).__name__
 
 
 def _enum(source: str, item: CommentedMap, key: str, enum: type[Any]) -> Any:

@@ -61,6 +61,9 @@
       const detail = body && (body.detail || body.title);
       throw new Error(detail || `${response.status} ${response.statusText}`);
     }
+    if (body && body.stale === true) {
+      showError(`The store cannot be reached: answers come from revision ${body.revision}, the last one read.`);
+    }
     return body;
   }
 

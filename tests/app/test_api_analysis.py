@@ -20,7 +20,7 @@ def test_impact_is_the_cli_json_plus_the_revision(client, seed: Portfolio):
         [sys.executable, "-m", "app.cli", "impact", "hINT", "--json"],
         capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "200"}, check=True,
     )  # fmt: skip
-    assert api.pop("revision") == seed.revision
+    assert api.pop("revision") == seed.revision and api.pop("stale") is False
     assert api == json.loads(cli.stdout)
 
 

@@ -90,10 +90,10 @@ def test_the_api_and_the_one_shot_loader_wait_for_a_healthy_neo4j(compose: dict[
         assert service["environment"]["NEO4J_URI"] == "bolt://neo4j:7687"
 
 
-def test_the_image_is_python_3_11_slim_installed_with_pip_and_run_by_a_non_root_user() -> None:
+def test_the_image_is_python_3_11_slim_installed_with_pip_from_the_lock_and_run_by_a_non_root_user() -> None:
     text = DOCKERFILE.read_text(encoding="utf-8")
     assert re.search(r"^FROM python:3\.11-slim$", text, re.M)
-    assert re.search(r"pip install --no-cache-dir \.", text)
+    assert re.search(r"pip install --no-cache-dir -c requirements\.lock \.", text)
     users = re.findall(r"^USER (\S+)$", text, re.M)
     assert users and users[-1].split(":")[0] not in {"root", "0"}
     assert 'CMD ["eagraph", "serve", "--store", "neo4j", "--host", "0.0.0.0"' in text

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import networkx as nx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from graph.errors import InvalidQuery, NodeNotFound
 from graph.model import RelType
-from graph.traverse import cycles, dependencies, dependents, paths
+from graph.traverse import _shortest_paths_in_order, cycles, dependencies, dependents, paths
 from tests.graph.builders import INFERRED, build, chain, edge
 
 
@@ -115,3 +118,19 @@ def test_cycles_are_bounded_by_limit_and_length():
 
 def test_no_cycles_in_a_dag():
     assert cycles(build(chain("a", "b", "c"))).cycles == ()
+
+
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=25))
+def test_shortest_paths_come_in_lexicographic_order_and_are_exactly_networkx_s(pairs):
+    H = nx.MultiDiGraph()
+    H.add_nodes_from(str(i) for i in range(8))
+    H.add_edges_from((str(a), str(b)) for a, b in pairs if a != b)
+    for a, b in (("0", "7"), ("1", "5")):
+        if nx.has_path(H, a, b):
+            assert list(_shortest_paths_in_order(H, a, b)) == sorted(nx.all_shortest_paths(H, a, b))
+
+
+def test_a_path_thousands_of_hops_long_is_found_without_recursion():
+    G = build(chain(*(f"n{i:04}" for i in range(3001))))
+    found = paths(G, "n0000", "n3000")
+    assert found.direction == "forward" and found.length == 3000
