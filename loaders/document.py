@@ -8,7 +8,7 @@ Layout rules, each tested in ``tests/loaders/test_document.py``:
 * entries are separated by blank lines, but a blank line inside an unfinished sentence is a PDF scar;
 * the name starts the first line, and ends where the description starts: at a wide gap, after a
   parenthesised abbreviation, or before a category word ("Saksbehandlingssystem.", "Portal for …");
-* a name may fill several lines before its description ("… (hINT) og" / "API (hAPI)");
+* a name may fill several lines before its description ("… (eINT) og" / "API (eAPI)");
 * a block may hold several names followed by one description each, in order;
 * URL lines belong to the entry above; a closing paragraph of prose is kept as a note.
 """
@@ -91,8 +91,8 @@ def split_name(line: str) -> tuple[str, str | None]:
     ('Oppslag med Etat', 'Saksbehandlingssystem. Benyttes av NAV.')
     >>> split_name("Felles register (FR) Register for kontakter.")
     ('Felles register (FR)', 'Register for kontakter.')
-    >>> split_name("Digital Innholdsplattform (DIP) Er en versjon av X.")
-    ('Digital Innholdsplattform (DIP)', 'Er en versjon av X.')
+    >>> split_name("Digital Webplattform (DWP) Er en versjon av X.")
+    ('Digital Webplattform (DWP)', 'Er en versjon av X.')
     >>> split_name("Kalkulator  Et verktøy som regner.")
     ('Kalkulator', 'Et verktøy som regner.')
     >>> split_name("Nasjonale Kvalitetsindikatorer")
@@ -111,7 +111,7 @@ def split_name(line: str) -> tuple[str, str | None]:
 
 
 def _name_incomplete(name: str) -> bool:
-    """A name line that must go on: "… (hINT) og", "TBR (Tobakkssalgs- og", "Bevillingssystem tobakk-"."""
+    """A name line that must go on: "… (eINT) og", "ABC (Alfa- og", "Bevillingssystem øl-"."""
     n = name.rstrip()
     return n.endswith((" og", " eller", "-", ",", "&")) or n.count("(") > n.count(")")
 

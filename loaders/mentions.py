@@ -54,10 +54,10 @@ class Tagged:
 
 
 def inflections(word: str) -> list[str]:
-    """Norwegian definite and genitive forms of a noun, enough to recognise "Tjenesteportalen".
+    """Norwegian definite and genitive forms of a noun, enough to recognise "Kundeportalen".
 
-    >>> inflections("Tjenesteportal")
-    ['Tjenesteportal', 'Tjenesteportalen', 'Tjenesteportalens', 'Tjenesteportalet', 'Tjenesteportals']
+    >>> inflections("Kundeportal")
+    ['Kundeportal', 'Kundeportalen', 'Kundeportalens', 'Kundeportalet', 'Kundeportals']
     """
     return [word, word + "en", word + "ens", word + "et", word + "s"]
 
@@ -75,8 +75,8 @@ class Gazetteer:
     """Every known way of naming something, matched longest-first on word boundaries.
 
     >>> g = Gazetteer()
-    >>> g.add_node("tp", "Tjenesteportal for helseaktør", ["Tjenesteportal"], short=None, head="Tjenesteportal")
-    >>> t = g.tag("Benyttes av helseaktører via Tjenesteportalen.")
+    >>> g.add_node("tp", "Kundeportal for helseaktør", ["Kundeportal"], short=None, head="Kundeportal")
+    >>> t = g.tag("Benyttes av helseaktører via Kundeportalen.")
     >>> t.text, [(m.kind.value, m.target) for m in t.mentions]
     ('Benyttes av ⟦0⟧ via ⟦1⟧.', [('actor', 'helseaktor'), ('node', 'tp')])
     """
@@ -100,7 +100,7 @@ class Gazetteer:
         """Register a portfolio entry under its name, aliases, abbreviation and head word."""
         forms = {name, *aliases}
         for f in sorted(forms):
-            # Short all-caps or mixed-case abbreviations are matched as written ("DIP", "hAPI").
+            # Short all-caps or mixed-case abbreviations are matched as written ("ABC", "eAPI").
             cs = len(f) <= 6 and " " not in f
             self._forms.append(_Form(f, MentionKind.NODE, node_id, name, cs))
             if not cs:
@@ -151,7 +151,7 @@ class Gazetteer:
             words = m.group(1).split()
             lead = 0
             while lead < len(words) and words[lead].rstrip(".") in GENERIC_WORDS:
-                lead += 1  # "API Foo": the generic word is not part of the name; "Power BI" keeps "BI"
+                lead += 1  # "API Foo": the generic word is not part of the name; "Acme BI" keeps "BI"
             for word in words[lead:]:
                 word = word.rstrip(".")
                 if not word or re.search(r"-[a-zæøå]", word):

@@ -18,13 +18,13 @@ class NamePart:
     name: str  # the node's name
     short: str | None  # its abbreviation
     aliases: tuple[str, ...]
-    head: str | None  # a head noun that names it alone ("Tjenesteportal" of "Tjenesteportal for helseaktør")
+    head: str | None  # a head noun that names it alone ("Kundeportal" of "Kundeportal for helseaktør")
 
 
 def is_abbreviation(text: str) -> bool:
-    """One token with capitals and no spaces: "NKI", "hINT", "TIFO2".
+    """One token with capitals and no spaces: "ABC", "eINT", "REG2".
 
-    >>> is_abbreviation("hAPI"), is_abbreviation("Tobakkssalgs- og bevillingsregisteret")
+    >>> is_abbreviation("eAPI"), is_abbreviation("Alfa- og betaregisteret")
     (True, False)
     """
     return " " not in text and len(text) <= 10 and any(c.isupper() for c in text) and text[:1].isalnum()
@@ -60,8 +60,8 @@ def parse_entry_name(text: str) -> list[NamePart]:
     [('Etatens integrasjonsplattform (eINT)', 'eINT'), ('Etatens API (eAPI)', 'eAPI')]
     >>> [(p.name, p.aliases) for p in parse_entry_name("ABC (Alfa- og betaregisteret)")]
     [('ABC', ('Alfa- og betaregisteret',))]
-    >>> parse_entry_name("Tjenesteportal for helseaktør")[0].head
-    'Tjenesteportal'
+    >>> parse_entry_name("Kundeportal for helseaktør")[0].head
+    'Kundeportal'
     """
     m = _JOINT.match(text)
     if m and all(_single(p).short for p in (m.group("a"), m.group("b"))):

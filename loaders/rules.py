@@ -9,8 +9,8 @@ system's name. Direction follows the model: ``source`` depends on ``target``.
 | used-by | "Benyttes av X og av Y", "Kan brukes av alle" | X USES entry |
 | used-by-group | "Benyttes av fagsystemer" | every case-processing entry INTEGRATES_VIA/USES entry (inferred) |
 | actor-verb | "Helfo benytter …", "Helfo vedlikeholder …" | actor USES entry |
-| via | "… via Tjenesteportalen" | entry ACCESSED_VIA X (scoped to the clause's users); "eksponere … via X": EXPOSES_VIA |
-| uses-list | "ved å bruke f.eks HelseID, MinID" | entry AUTHENTICATES_WITH X (login sentence) or USES X |
+| via | "… via Kundeportalen" | entry ACCESSED_VIA X (scoped to the clause's users); "eksponere … via X": EXPOSES_VIA |
+| uses-list | "ved å bruke f.eks BankID, ID-porten" | entry AUTHENTICATES_WITH X (login sentence) or USES X |
 | built-on | "versjon av X", "basert på X" | entry BUILT_ON X |
 | hosts | "På denne driftes A, B og C" | A HOSTED_ON entry |
 | hosted-on | "Driftes i X" | entry HOSTED_ON X ("Driftes ikke i X": no edge) |
@@ -100,7 +100,7 @@ DEFAULT_STRENGTH: dict[RelType, Strength] = {
 
 
 def items(t: Tagged, fragment: str) -> list[Mention]:
-    """Mentions of a list; a collective word in apposition ("fagsystemet ELSA X") yields to the name."""
+    """Mentions of a list; a collective word in apposition ("fagsystemet ABC X") yields to the name."""
     ms = t.items(fragment)
     out = []
     for i, m in enumerate(ms):

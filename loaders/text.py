@@ -114,8 +114,8 @@ def split_sentences(src: SourceText) -> list[Sentence]:
     >>> src = join_lines([(5, "Er en versjon av X. På denne driftes A.no"), (6, "og B.no. (Driftes ikke i Y)")])
     >>> [(s.text, s.line) for s in split_sentences(src)]
     [('Er en versjon av X.', 5), ('På denne driftes A.no og B.no.', 5), ('(Driftes ikke i Y)', 6)]
-    >>> [s.text for s in split_sentences(join_lines([(1, "Bruk f.eks. HelseID. Per 15. Mai 2023 ok.")]))]
-    ['Bruk f.eks. HelseID.', 'Per 15. Mai 2023 ok.']
+    >>> [s.text for s in split_sentences(join_lines([(1, "Bruk f.eks. BankID. Per 15. Mai 2023 ok.")]))]
+    ['Bruk f.eks. BankID.', 'Per 15. Mai 2023 ok.']
     """
     text = src.text
     out: list[Sentence] = []
