@@ -202,10 +202,15 @@ def generate(n: int = 100_000, *, seed: int = 1, edges_per_node: float = 10.0) -
     within = [e for e in edges.values() if e.source.startswith("sys-") and e.target.startswith("sys-")]
     for e in rng.sample(within, max(2, len(within) // 500)):
         add(e.target, e.source, RelType.EXCHANGES_WITH, strength=SOFT)
+    # Listed as networkx lists them (by source in node order, then by target): a graph built from the
+    # portfolio gives the same portfolio back, and its node-link file reads back without reordering.
+    grouped: dict[str, dict[str, list[Edge]]] = {}
+    for e in edges.values():
+        grouped.setdefault(e.source, {}).setdefault(e.target, []).append(e)
     return Portfolio(
         document=document,
         nodes=tuple(nodes),
-        edges=tuple(edges.values()),
+        edges=tuple(e for nd in nodes for group in grouped.get(nd.id, {}).values() for e in group),
         meta={"generator": "bench.generate", "seed": str(seed), "nodes": str(n)},
     )
 

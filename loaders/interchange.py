@@ -17,11 +17,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import networkx as nx
+import orjson
 
 from graph.exports.networkx_formats import LIST_FIELDS
 from graph.model import Edge, Node, Portfolio
@@ -115,6 +116,81 @@ def read_graphml(data: bytes, source: str) -> Portfolio:
 
 def read_node_link(data: bytes, source: str) -> Portfolio:
     """A portfolio from networkx node-link JSON (``nodes`` and ``edges``, or the older ``links``)."""
+    return _node_link_lean(lambda: data, source) or _node_link_graph(data, source)
+
+
+def _node_link_lean(read: Callable[[], bytes], source: str) -> Portfolio | None:
+    """The common case of :func:`read_node_link` in a fraction of the memory, or ``None`` for anything else.
+
+    A node-link file of a large landscape (a million edges) would otherwise be held four times at once: as
+    bytes, as parsed JSON, as a networkx graph and as the portfolio. This reads the JSON with orjson and turns
+    each edge into an :class:`Edge` as it goes, dropping its parsed form, with repeated strings shared. It
+    takes only files whose answer is plainly the same as :func:`_node_link_graph`'s: unique string node ids,
+    every edge between declared nodes, edges already grouped the way networkx lists them (by source in node
+    order, then by target), no two edges with the same key. Anything else returns ``None``, and the general
+    reader decides (so errors read the same).
+    """
+    try:
+        doc = orjson.loads(read())
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(doc, dict) or not isinstance(doc.get("nodes"), list):
+        return None
+    rows = doc.get("edges") if "edges" in doc else doc.get("links")
+    graph = doc.get("graph", {})
+    if not isinstance(rows, list) or not isinstance(graph, dict):
+        return None
+    shared: dict[str, str] = {}
+    intern = shared.setdefault
+    order: dict[str, int] = {}
+    nodes = []
+    try:
+        for d in doc["nodes"]:
+            node_id = d["id"]
+            if not isinstance(node_id, str) or node_id in order:
+                return None
+            order[node_id] = len(order)
+            for key in ("kind", "document", "owner", "category"):
+                if isinstance(d.get(key), str):
+                    d[key] = intern(d[key], d[key])
+            nodes.append(Node.from_dict(d))
+        doc["nodes"] = None
+        edges = []
+        last_source, last_target, targets, keys = -1, None, set(), set()
+        for i, d in enumerate(rows):
+            rows[i] = None  # its memory goes to the edges being built
+            u, v = d["source"], d["target"]
+            if not isinstance(u, str) or not isinstance(v, str) or v not in order:
+                return None
+            at = order[u]
+            if at != last_source:  # a new source: must come later in node order
+                if at < last_source:
+                    return None
+                last_source, last_target, targets, keys = at, None, set(), set()
+            if v != last_target:  # a new target of this source: must not have been seen before
+                if v in targets:
+                    return None
+                targets.add(v)
+                last_target, keys = v, set()
+            key = d.get("key")
+            if key is not None:
+                if not isinstance(key, str) or key in keys:
+                    return None
+                keys.add(key)
+            for field in ("type", "document", "rule", "alt_group", "confidence", "strength"):
+                if isinstance(d.get(field), str):
+                    d[field] = intern(d[field], d[field])
+            edges.append(Edge.from_dict(d))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    meta = {k: str(v) for k, v in graph.items() if k not in _DERIVED}
+    return Portfolio(
+        document=str(graph.get("document", source)), nodes=tuple(nodes), edges=tuple(edges), meta=meta
+    )
+
+
+def _node_link_graph(data: bytes, source: str) -> Portfolio:
+    """Any node-link JSON, through networkx, with every error named."""
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -188,6 +264,16 @@ def _read(path: Path) -> bytes:
         raise LoadError(str(path), None, f"cannot read: {exc.strerror}") from None
 
 
+def _head(path: Path) -> bytes:
+    """The first 4 KiB of a file (enough for :func:`sniff`); empty when it cannot be read (reading it again
+    names the problem)."""
+    try:
+        with path.open("rb") as f:
+            return f.read(4096)
+    except OSError:
+        return b""
+
+
 def _pair_of(path: Path) -> list[Path]:
     """The two CSV files a ``--portfolio`` path names: a folder, or either file of the pair."""
     if path.is_dir():
@@ -207,6 +293,10 @@ def load_any(paths: Sequence[Path | str] | Path | str | None, overlay: Path | st
     given = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     if len(given) == 1 and (given[0].is_dir() or given[0].suffix.lower() == ".csv"):
         given = _pair_of(given[0])
+    if len(given) == 1 and overlay is None and sniff(str(given[0]), _head(given[0])) == "node-link":
+        # Read here, not into a list the caller keeps: a large file is dropped as soon as it is parsed.
+        path = given[0]
+        return _node_link_lean(lambda: _read(path), str(path)) or _node_link_graph(_read(path), str(path))
     files = [(str(p), _read(p)) for p in given]
     if len(files) == 1 and sniff(*files[0]) == "document":
         return load_portfolio(given[0], overlay)
