@@ -156,7 +156,9 @@ def _node_link_lean(read: Callable[[], bytes], source: str) -> Portfolio | None:
             nodes.append(Node.from_dict(d))
         doc["nodes"] = None
         edges = []
-        last_source, last_target, targets, keys = -1, None, set(), set()
+        last_source, last_target = -1, None
+        targets: set[str] = set()
+        keys: set[str] = set()
         for i, d in enumerate(rows):
             rows[i] = None  # its memory goes to the edges being built
             u, v = d["source"], d["target"]
