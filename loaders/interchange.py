@@ -17,12 +17,12 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import networkx as nx
-import orjson
 
 from graph.exports.networkx_formats import LIST_FIELDS
 from graph.model import Edge, Node, Portfolio
@@ -123,72 +123,144 @@ def _node_link_lean(read: Callable[[], bytes], source: str) -> Portfolio | None:
     """The common case of :func:`read_node_link` in a fraction of the memory, or ``None`` for anything else.
 
     A node-link file of a large landscape (a million edges) would otherwise be held four times at once: as
-    bytes, as parsed JSON, as a networkx graph and as the portfolio. This reads the JSON with orjson and turns
-    each edge into an :class:`Edge` as it goes, dropping its parsed form, with repeated strings shared. It
-    takes only files whose answer is plainly the same as :func:`_node_link_graph`'s: unique string node ids,
-    every edge between declared nodes, edges already grouped the way networkx lists them (by source in node
-    order, then by target), no two edges with the same key. Anything else returns ``None``, and the general
-    reader decides (so errors read the same).
+    bytes, as parsed JSON, as a networkx graph and as the portfolio. This decodes the text once and parses
+    the top-level object by hand, one node and one edge at a time (the standard library's scanner for each
+    value), turning each into a :class:`Node` or :class:`Edge` at once, with repeated strings shared. It
+    takes only files whose answer is plainly the same as :func:`_node_link_graph`'s: every top-level key
+    once, ``nodes`` before the edges, unique string node ids, every edge between declared nodes, edges
+    grouped the way networkx lists them (by source in node order, then by target), no two with one key.
+    Anything else returns ``None``, and the general reader decides (so errors read the same).
     """
     try:
-        doc = orjson.loads(read())
-    except orjson.JSONDecodeError:
+        text = read().decode("utf-8-sig")
+    except UnicodeDecodeError:
         return None
-    if not isinstance(doc, dict) or not isinstance(doc.get("nodes"), list):
-        return None
-    rows = doc.get("edges") if "edges" in doc else doc.get("links")
-    graph = doc.get("graph", {})
-    if not isinstance(rows, list) or not isinstance(graph, dict):
-        return None
-    shared: dict[str, str] = {}
-    intern = shared.setdefault
-    order: dict[str, int] = {}
-    nodes = []
+    reader = _LeanNodeLink(text)
     try:
-        for d in doc["nodes"]:
-            node_id = d["id"]
-            if not isinstance(node_id, str) or node_id in order:
-                return None
-            order[node_id] = len(order)
-            for key in ("kind", "document", "owner", "category"):
-                if isinstance(d.get(key), str):
-                    d[key] = intern(d[key], d[key])
-            nodes.append(Node.from_dict(d))
-        doc["nodes"] = None
-        edges = []
-        last_source, last_target = -1, None
-        targets: set[str] = set()
-        keys: set[str] = set()
-        for i, d in enumerate(rows):
-            rows[i] = None  # its memory goes to the edges being built
-            u, v = d["source"], d["target"]
-            if not isinstance(u, str) or not isinstance(v, str) or v not in order:
-                return None
-            at = order[u]
-            if at != last_source:  # a new source: must come later in node order
-                if at < last_source:
-                    return None
-                last_source, last_target, targets, keys = at, None, set(), set()
-            if v != last_target:  # a new target of this source: must not have been seen before
-                if v in targets:
-                    return None
-                targets.add(v)
-                last_target, keys = v, set()
-            key = d.get("key")
-            if key is not None:
-                if not isinstance(key, str) or key in keys:
-                    return None
-                keys.add(key)
-            for field in ("type", "document", "rule", "alt_group", "confidence", "strength"):
-                if isinstance(d.get(field), str):
-                    d[field] = intern(d[field], d[field])
-            edges.append(Edge.from_dict(d))
-    except (KeyError, TypeError, ValueError, AttributeError):
+        portfolio = reader.read(source)
+    except (_NotLean, json.JSONDecodeError, IndexError, KeyError, TypeError, ValueError, AttributeError):
         return None
-    meta = {k: str(v) for k, v in graph.items() if k not in _DERIVED}
-    return Portfolio(
-        document=str(graph.get("document", source)), nodes=tuple(nodes), edges=tuple(edges), meta=meta
-    )
+    return portfolio
+
+
+class _NotLean(Exception):
+    """The file is not one :func:`_node_link_lean` takes."""
+
+
+class _LeanNodeLink:
+    _WS = re.compile(r"[ \t\n\r]*")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        decoder = json.JSONDecoder()
+        self.scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once  # type: ignore[attr-defined]
+        self.shared: dict[str, str] = {}
+        self.order: dict[str, int] = {}
+        self.nodes: list[Node] = []
+        self.edges: list[Edge] = []
+        self._last_source, self._last_target = -1, ""
+        self._targets: set[str] = set()
+        self._keys: set[str] = set()
+
+    def _skip(self, i: int) -> int:
+        match = self._WS.match(self.text, i)
+        assert match is not None
+        return match.end()
+
+    def _expect(self, i: int, char: str) -> int:
+        if self.text[i] != char:
+            raise _NotLean
+        return self._skip(i + 1)
+
+    def read(self, source: str) -> Portfolio:
+        text = self.text
+        seen: dict[str, Any] = {}
+        i = self._expect(self._skip(0), "{")
+        while text[i] != "}":
+            key, i = self.scan(text, i)
+            if not isinstance(key, str) or key in seen:
+                raise _NotLean
+            i = self._expect(self._skip(i), ":")
+            if key == "nodes" and text[i] == "[":
+                i = self._items(i, self._node)
+                seen[key] = True
+            elif key in ("edges", "links") and text[i] == "[":
+                if "nodes" not in seen or "edges" in seen or "links" in seen:
+                    raise _NotLean
+                i = self._items(i, self._edge)
+                seen[key] = True
+            else:
+                seen[key], i = self.scan(text, i)
+            i = self._skip(i)
+            if text[i] == ",":
+                i = self._skip(i + 1)
+            elif text[i] != "}":
+                raise _NotLean
+        if self._skip(i + 1) != len(text) or "nodes" not in seen or not ({"edges", "links"} & seen.keys()):
+            raise _NotLean
+        graph = seen.get("graph", {})
+        if not isinstance(graph, dict):
+            raise _NotLean
+        meta = {k: str(v) for k, v in graph.items() if k not in _DERIVED}
+        return Portfolio(
+            document=str(graph.get("document", source)),
+            nodes=tuple(self.nodes),
+            edges=tuple(self.edges),
+            meta=meta,
+        )
+
+    def _items(self, i: int, take: Callable[[Any], None]) -> int:
+        """Parse the array at ``i`` one value at a time; the position after it."""
+        text = self.text
+        i = self._skip(i + 1)
+        if text[i] == "]":
+            return i + 1
+        while True:
+            value, i = self.scan(text, self._skip(i))
+            take(value)
+            i = self._skip(i)
+            if text[i] == "]":
+                return i + 1
+            if text[i] != ",":
+                raise _NotLean
+            i += 1
+
+    def _share(self, d: dict[str, Any], keys: tuple[str, ...]) -> None:
+        intern = self.shared.setdefault
+        for key in keys:
+            value = d.get(key)
+            if isinstance(value, str):
+                d[key] = intern(value, value)
+
+    def _node(self, d: Any) -> None:
+        node_id = d["id"]
+        if not isinstance(node_id, str) or node_id in self.order:
+            raise _NotLean
+        self.order[node_id] = len(self.order)
+        self._share(d, ("kind", "document", "owner", "category"))
+        self.nodes.append(Node.from_dict(d))
+
+    def _edge(self, d: Any) -> None:
+        u, v = d["source"], d["target"]
+        if not isinstance(u, str) or not isinstance(v, str) or v not in self.order:
+            raise _NotLean
+        at = self.order[u]
+        if at != self._last_source:  # a new source: must come later in node order
+            if at < self._last_source:
+                raise _NotLean
+            self._last_source, self._last_target, self._targets = at, "", set()
+        if v != self._last_target:  # a new target of this source: not one seen before
+            if v in self._targets:
+                raise _NotLean
+            self._targets.add(v)
+            self._last_target, self._keys = v, set()
+        key = d.get("key")
+        if key is not None:
+            if not isinstance(key, str) or key in self._keys:
+                raise _NotLean
+            self._keys.add(key)
+        self._share(d, ("type", "document", "rule", "alt_group", "confidence", "strength"))
+        self.edges.append(Edge.from_dict(d))
 
 
 def _node_link_graph(data: bytes, source: str) -> Portfolio:
