@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # neo4j-install / neo4j-start / neo4j-stop / neo4j-status; exports NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD.
 include dev/neo4j/neo4j.mk
 
-.PHONY: help install run test lint unit parse load browser-deps clean
+.PHONY: help install run test lint unit parse load browser-deps bench bench-quick bench-deps clean
 .DEFAULT_GOAL := help
 
 help:
@@ -22,6 +22,8 @@ help:
 	@echo "make neo4j-start   start the dev Neo4j (bolt $(NEO4J_URI), Browser http://127.0.0.1:$(NEO4J_HTTP_PORT)/browser/)"
 	@echo "make load          load the seed into that Neo4j (eagraph load)"
 	@echo "make neo4j-stop    stop it"
+	@echo "make bench         the full benchmark (1k/10k/100k nodes; starts and stops Neo4j): bench/results/full.*"
+	@echo "make bench-quick   the same in under three minutes (Neo4j at 10k nodes): bench/results/quick.*"
 
 # The venv is rebuilt whenever pyproject.toml changes.
 $(BIN)/.installed: pyproject.toml
@@ -46,8 +48,8 @@ load: install
 	$(BIN)/eagraph load
 
 lint: install
-	$(BIN)/ruff check app graph loaders tests
-	$(BIN)/ruff format --check app graph loaders tests
+	$(BIN)/ruff check app graph loaders tests bench
+	$(BIN)/ruff format --check app graph loaders tests bench
 	$(BIN)/mypy
 
 # Debian's chromium for the Neo4j Browser test (Playwright drives it; no browser is ever downloaded).
@@ -74,6 +76,23 @@ unit: install
 test: lint browser-deps
 	@$(MAKE) --no-print-directory neo4j-start
 	@rc=0; CI=true $(BIN)/pytest -q || rc=$$?; \
+	    $(MAKE) --no-print-directory neo4j-stop; \
+	    exit $$rc
+
+# Benchmarks (bench/run.py): never part of `make test`. wrk from Debian drives the HTTP part (installed when
+# root); Neo4j is started for the run and stopped afterwards, and its database is emptied.
+bench-deps:
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	    echo "bench-deps: installing Debian's wrk"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else \
+	    echo "bench-deps: wrk is missing and only root can install it (apt-get install wrk)" >&2; exit 1; \
+	fi
+
+bench bench-quick: install bench-deps
+	@$(MAKE) --no-print-directory neo4j-start
+	@rc=0; $(BIN)/python -m bench.run $(if $(filter bench-quick,$@),--quick) || rc=$$?; \
 	    $(MAKE) --no-print-directory neo4j-stop; \
 	    exit $$rc
 
