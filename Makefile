@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # neo4j-install / neo4j-start / neo4j-stop / neo4j-status; exports NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD.
 include dev/neo4j/neo4j.mk
 
-.PHONY: help install run test lint unit parse load browser-deps clean lock audit loadtest
+.PHONY: help install run test lint unit parse load browser-deps bench bench-quick bench-deps clean lock audit loadtest
 .DEFAULT_GOAL := help
 
 help:
@@ -25,6 +25,8 @@ help:
 	@echo "make loadtest      60 s of mixed queries on loopback; p99 into bench/results/loadtest.json"
 	@echo "make audit         known vulnerabilities of requirements.lock (needs the vulnerability service)"
 	@echo "make lock          pin requirements.lock to the installed, tested versions"
+	@echo "make bench         the full benchmark (1k/10k/100k nodes; starts and stops Neo4j): bench/results/full.*"
+	@echo "make bench-quick   the same in under three minutes (Neo4j at 10k nodes): bench/results/quick.*"
 
 # The venv is rebuilt whenever pyproject.toml or the lock changes; every version comes from the lock.
 $(BIN)/.installed: pyproject.toml requirements.lock
@@ -96,6 +98,22 @@ audit: install
 # short one too (tests/reliability/test_load.py).
 loadtest: install
 	$(BIN)/python bench/loadtest.py --duration 60 --out bench/results/loadtest.json
+# Benchmarks (bench/run.py): never part of `make test`. wrk from Debian drives the HTTP part (installed when
+# root); Neo4j is started for the run and stopped afterwards, and its database is emptied.
+bench-deps:
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	    echo "bench-deps: installing Debian's wrk"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	else \
+	    echo "bench-deps: wrk is missing and only root can install it (apt-get install wrk)" >&2; exit 1; \
+	fi
+
+bench bench-quick: install bench-deps
+	@$(MAKE) --no-print-directory neo4j-start
+	@rc=0; $(BIN)/python -m bench.run $(if $(filter bench-quick,$@),--quick) || rc=$$?; \
+	    $(MAKE) --no-print-directory neo4j-stop; \
+	    exit $$rc
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts

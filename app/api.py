@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from app import schemas
 from app.errors import problem_responses
 from app.service import GraphService, Snapshot
-from graph.analysis import dependencies, dependents, edit_from_dict, impact, paths, scenario
+from graph.analysis import dependencies, dependents, edit_from_dict, paths, scenario
 from graph.exports import FORMATS
 from graph.model import Confidence, NodeKind
 from graph.names import MAX_QUERY_LENGTH
@@ -102,6 +102,8 @@ NameQuery = Annotated[
 ]
 
 _READ = problem_responses(422, 500, 503)
+DEFAULT_IMPACT_LIMIT = 1000
+MAX_IMPACT_LIMIT = 100_000
 
 
 # ------------------------------------------------------------------------------------ reads
@@ -178,15 +180,26 @@ def get_dependents(
     summary="What breaks when these are down",
     description="Each impacted node with its state (down or degraded), distance, the failed nodes it traces "
     "to and the explanation path with every hop's evidence sentence; the actors who notice. The same JSON as "
-    "`eagraph impact --json`, plus the graph revision.",
-    responses=problem_responses(400, 404),
+    "`eagraph impact --json`, plus the graph revision. A large answer comes a page at a time: `total` "
+    "impacted nodes, `impacted` from `offset`, at most `limit` of them (and of `actors`); `summary` counts "
+    "them all. Answers are computed once per graph revision.",
+    response_model=schemas.ImpactResult,
+    responses={200: {"content": {"application/json": {}}}, **problem_responses(400, 404)},
     tags=["analysis"],
 )
 def get_impact(
-    snap: Snap, down: Down, min_confidence: MinConfidence = Confidence.INFERRED
-) -> schemas.ImpactResult:
-    result = impact(snap.graph, snap.resolve_all(down), min_confidence=min_confidence)
-    return schemas.ImpactResult.model_validate({**result.to_dict(), **snap.stamp})
+    snap: Snap,
+    down: Down,
+    min_confidence: MinConfidence = Confidence.INFERRED,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_IMPACT_LIMIT, description="At most this many impacted nodes (and actors).")
+    ] = DEFAULT_IMPACT_LIMIT,
+    offset: Annotated[int, Query(ge=0, description="Skip this many impacted nodes.")] = 0,
+) -> Response:
+    # The page is rendered once per revision and question (the bytes are cached on the snapshot), so it
+    # goes out as it is rather than through the response model again.
+    body = snap.impact_page(down, min_confidence.value, offset, limit)
+    return Response(body, media_type="application/json", headers=_answer_headers(snap))
 
 
 @reads.get(

@@ -165,18 +165,23 @@ def impact(
     portfolio: PortfolioOpt = None,
     min_confidence: ConfidenceOpt = Confidence.INFERRED,
     as_json: JsonOpt = False,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, help="Show at most this many impacted nodes (default: all)."),
+    ] = None,
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many impacted nodes.")] = 0,
 ) -> None:
     """What breaks when these are down: each impacted node, its state, why, and who notices."""
     G, resolver = _graph(portfolio)
     down = resolver.resolve_all(names)
     result = analysis.impact(G, down, min_confidence=min_confidence)
     if as_json:
-        print_json(result.to_dict())
+        print_json(result.to_dict(offset=offset, limit=limit))
     else:
-        _impact_tables(G, result)
+        _impact_tables(G, result, offset, limit)
 
 
-def _impact_tables(G: nx.MultiDiGraph, result: Impact) -> None:
+def _impact_tables(G: nx.MultiDiGraph, result: Impact, offset: int = 0, limit: int | None = None) -> None:
     down = ", ".join(f"{_name(G, d)} ({d})" for d in result.down)
     s = result.summary()
     out.print(
@@ -191,7 +196,12 @@ def _impact_tables(G: nx.MultiDiGraph, result: Impact) -> None:
     t = Table(show_lines=True)
     for col in ("state", "node", "kind", "hops", "why", "evidence"):
         t.add_column(col, overflow="fold")
-    for i in sorted(result.impacted, key=lambda i: (i.state != "down", i.distance, i.id)):
+    shown = result.impacted[offset : None if limit is None else offset + limit]
+    if len(shown) < len(result.impacted):
+        out.print(
+            f"Impacted nodes {offset + 1}–{offset + len(shown)} of {len(result.impacted)}:", highlight=False
+        )
+    for i in sorted(shown, key=lambda i: (i.state != "down", i.distance, i.id)):
         state = f"[{STATE_STYLE[i.state]}]{i.state}[/]"
         if i.down_for:
             state += f"\n(down for {', '.join(_name(G, a) for a in i.down_for)})"

@@ -169,8 +169,13 @@ class ImpactSummary(Model):
 class ImpactBody(Model):
     down: list[str]
     min_confidence: Confidence
-    impacted: list[ImpactedNode]
-    summary: ImpactSummary
+    total: int = Field(description="How many nodes are impacted; `impacted` is the page from `offset`.")
+    offset: int = Field(description="The position of the first entry of `impacted` in the whole answer.")
+    limit: int | None = Field(
+        description="At most this many entries in `impacted` (and in `actors`); null: all of them."
+    )
+    impacted: list[ImpactedNode] = Field(description="Ordered by distance, then id.")
+    summary: ImpactSummary = Field(description="Counts over the whole answer, not only the page.")
     actors: list[ActorImpact]
 
 
@@ -187,6 +192,9 @@ class ImpactResult(ImpactBody):
                     "revision": "3f1c2a9b7d10",
                     "down": ["hint"],
                     "min_confidence": "inferred",
+                    "total": 1,
+                    "offset": 0,
+                    "limit": 1000,
                     "impacted": [
                         {
                             "id": "hapi",

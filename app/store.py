@@ -7,20 +7,21 @@ from __future__ import annotations
 
 from app.settings import Settings
 from graph.store import GraphStore, MemoryStore, StoreUnavailable
-from loaders import load_portfolio
+from loaders.interchange import load_any
 
 __all__ = ["build_store"]
 
 
 def build_store(settings: Settings) -> GraphStore:
-    """``memory``: a :class:`MemoryStore` holding ``settings.portfolio`` (default: the seed and its overlay).
+    """``memory``: a :class:`MemoryStore` holding ``settings.portfolio`` (default: the seed and its overlay; a
+    document, or any file ``eagraph import`` reads: ArchiMate, GraphML, node-link JSON, a CSV pair).
 
     ``neo4j``: the Neo4j adapter, opened by ``graph.stores.open_store``; it serves what ``eagraph load`` wrote.
     Raises :class:`StoreUnavailable` when that adapter is not part of this build.
     """
     if settings.store == "memory":
         store = MemoryStore()
-        store.load(load_portfolio(settings.portfolio))
+        store.load(load_any(settings.portfolio))
         return store
     try:
         from graph.stores import open_store  # type: ignore[import-not-found,unused-ignore]

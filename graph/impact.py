@@ -52,26 +52,54 @@ Examples
 [('helseaktor', 'down', ['praksisinfo'])]
 >>> "helfo" in {i.id for i in portal.impacted}
 False
+
+How it is computed
+------------------
+The graph is read through an :class:`ImpactIndex`, built once per graph (the API builds it once per revision):
+integer node ids, and for each ``min_confidence`` the in-edges of every node split into *plain* sources (not
+actors, no alternatives, no scope: the common case) and *special* ones. A failure then propagates as events —
+a node that became degraded or down is processed once per level — so plain dependents are settled by one
+look at each in-edge, and only special nodes are evaluated from all their out-edges. The answer keeps the
+states and distances of every impacted node; explanation paths, reasons and causes are built for the nodes
+that are read, so the first page of an answer touching 90,000 nodes costs what that page needs.
+:mod:`graph.impact_reference` computes the same answers the direct way.
 """
 
 from __future__ import annotations
 
+import heapq
+import threading
+from array import array
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar, overload
 
 import networkx as nx
 
-from graph.edges import RANK, Path, confidence_rank, edge_rank, hop, node_label, require_nodes
+from graph.edges import RANK, Path, confidence_rank, hop, require_nodes
 from graph.model import Confidence, NodeKind
 
-__all__ = ["ActorImpact", "Impact", "ImpactedNode", "Loss", "State", "impact", "impact_states", "state_rank"]
+__all__ = [
+    "ActorImpact",
+    "Impact",
+    "ImpactIndex",
+    "ImpactedNode",
+    "ImpactedNodes",
+    "Loss",
+    "State",
+    "impact",
+    "impact_states",
+    "state_rank",
+]
 
+T = TypeVar("T")
 OK, DEGRADED, DOWN = 0, 1, 2
 _NAMES = ("ok", "degraded", "down")
 _ACTOR = NodeKind.ACTOR.value
 _STATED = RANK["stated"]
+_CURATED = RANK["curated"]
+_INFERRED = RANK["inferred"]
 
 
 class State:
@@ -91,26 +119,151 @@ def state_rank(state: str) -> int:
     return _NAMES.index(state)
 
 
+# --------------------------------------------------------------------------------------------- the index
+
+# One out-edge as the evaluation reads it: target, confidence rank, hard, alt group, scope.
+OutEdge = tuple[int, int, bool, str | None, tuple[str, ...]]
+_EMPTY: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _InEdges:
+    """In-edges at one ``min_confidence`` rank, as the propagation reads them (index: the target)."""
+
+    plain: list[
+        Sequence[int]
+    ]  # sources that are plain nodes, one entry per edge: ``p`` if hard, ``~p`` if soft
+    # Sources that are special nodes, each once: ``p`` when one of its edges is *sure* to carry trouble
+    # from a target whose level is up (unscoped, or in a mixed group), ``~p`` when all are scoped.
+    special: list[Sequence[int]]
+
+
+class ImpactIndex:
+    """What :func:`impact` reads, precomputed once per graph: integer ids, kinds, and the edges split into
+    the common case and the rest.
+
+    A node is *special* when it is an actor (it sees per-actor states) or has an edge with an ``alt_group``
+    or a ``scope``; every other node is *plain*: its state follows from its hard and soft edges alone. The
+    index must not outlive changes to the graph: build a new one (the API does, per revision).
+
+    >>> from graph.examples import letters
+    >>> ix = ImpactIndex(letters())
+    >>> ix.n, sorted(ix.ids[i] for i in ix.special_nodes())
+    (11, ['brevtjeneste', 'helfo', 'helseaktor', 'praksisinfo'])
+    """
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        self.graph = G
+        ids = list(G._node)
+        self.ids: list[str] = ids
+        self.n = n = len(ids)
+        self.pos: dict[str, int] = {node: i for i, node in enumerate(ids)}
+        self._ints = list(range(n))  # one int object per node, shared by every adjacency list
+        self.order = [0] * n  # position of each id in sorted order: ids compare as these ints
+        for k, i in enumerate(sorted(range(n), key=ids.__getitem__)):
+            self.order[i] = k
+        self.names: list[str] = []
+        self.kinds: list[str] = []
+        self.actor = bytearray(n)
+        for i, node in enumerate(ids):
+            attrs = G._node[node]
+            self.names.append(str(attrs.get("name") or node))
+            self.kinds.append(str(attrs.get("kind") or "system"))
+            if attrs.get("kind") == _ACTOR:
+                self.actor[i] = 1
+        self.special = bytearray(self.actor)
+        self.out: dict[int, list[OutEdge]] = {}  # special nodes' out-edges
+        self.has_inferred = False
+        src, dst, info = array("i"), array("i"), array("b")  # info: rank | 4 if hard
+        pos = self.pos
+        for u, nbrs in G._succ.items():
+            ui = pos[u]
+            mine: list[OutEdge] = []
+            for v, keyed in nbrs.items():
+                vi = pos[v]
+                for d in keyed.values():
+                    rank = RANK.get(d.get("confidence") or "stated", _STATED)
+                    hard = d.get("strength") != "soft"
+                    group, scope = d.get("alt_group"), d.get("scope")
+                    if group is not None or scope:
+                        self.special[ui] = 1
+                    if rank == _INFERRED:
+                        self.has_inferred = True
+                    mine.append((vi, rank, hard, group, tuple(scope or ())))
+                    src.append(ui)
+                    dst.append(vi)
+                    info.append(rank | (4 if hard else 0))
+            if self.special[ui]:
+                self.out[ui] = mine
+        self._edges = (src, dst, info)
+        self._in: dict[int, _InEdges] = {}
+        self._lock = threading.Lock()
+
+    def special_nodes(self) -> list[int]:
+        return [i for i in range(self.n) if self.special[i]]
+
+    def in_edges(self, min_rank: int) -> _InEdges:
+        """The in-edges at ``min_rank`` (built on first use, then kept)."""
+        found = self._in.get(min_rank)
+        if found is not None:
+            return found
+        with self._lock:
+            if min_rank not in self._in:
+                self._in[min_rank] = self._build_in(min_rank)
+            return self._in[min_rank]
+
+    def _build_in(self, min_rank: int) -> _InEdges:
+        n, ints, special = self.n, self._ints, self.special
+        # Only graph order matters below: every list is read as a set.
+        plain: list[list[int]] = [[] for _ in range(n)]
+        spec: list[list[int]] = [[] for _ in range(n)]
+        src, dst, info = self._edges
+        for u, v, i in zip(src, dst, info, strict=True):
+            if i & 3 >= min_rank and not special[u]:
+                plain[v].append(ints[u] if i & 4 else ~u)
+        for u, edges in self.out.items():
+            all_scoped = {g: _all_scoped(edges, g, min_rank) for _, _, _, g, _ in edges if g is not None}
+            sure: dict[int, bool] = {}
+            for v, rank, _, group, scope in edges:
+                if rank >= min_rank:
+                    here = not scope or (group is not None and not all_scoped[group])
+                    sure[v] = sure.get(v, False) or here
+            for v, here in sure.items():
+                spec[v].append(ints[u] if here else ~u)
+
+        def packed(lists: list[list[int]]) -> list[Sequence[int]]:
+            return [tuple(x) if x else _EMPTY for x in lists]
+
+        return _InEdges(packed(plain), packed(spec))
+
+    def out_edges(self, i: int) -> list[OutEdge]:
+        """Node ``i``'s out-edges (kept for special nodes, read from the graph for the others)."""
+        kept = self.out.get(i)
+        if kept is not None:
+            return kept
+        pos = self.pos
+        return [
+            (
+                pos[v],
+                RANK.get(d.get("confidence") or "stated", _STATED),
+                d.get("strength") != "soft",
+                d.get("alt_group"),
+                tuple(d.get("scope") or ()),
+            )
+            for v, keyed in self.graph._succ[self.ids[i]].items()
+            for d in keyed.values()
+        ]
+
+
 # --------------------------------------------------------------------------------------------- the fixpoint
 
 
-@dataclass(slots=True)
-class _Eval:
-    """One node's state from its out-edges: general level, per-actor levels above it, and why."""
-
-    level: int = OK
-    per_actor: dict[str, int] = field(default_factory=dict)
-    reasons: set[str] = field(default_factory=set)
-
-
-def _view(
-    level: Mapping[str, int], per_actor: Mapping[str, Mapping[str, int]], m: str, actor: str | None
-) -> int:
+def _view(level: bytearray, pa: Mapping[int, Mapping[str, int]], m: int, actor: str | None) -> int:
     """How ``m`` looks to ``actor`` (``None``: to a non-actor dependent)."""
-    lm = level.get(m, OK)
+    lm = level[m]
     if actor is None or lm == DOWN:
         return lm
-    pam = per_actor.get(m)
+    pam = pa.get(m)
     return max(lm, pam.get(actor, OK)) if pam else lm
 
 
@@ -125,273 +278,272 @@ def _combine(values: list[int]) -> tuple[int, str | None]:
     return OK, None
 
 
-def _raise_actor(out: _Eval, actor: str, value: int) -> None:
-    if value > out.per_actor.get(actor, OK):
-        out.per_actor[actor] = value
-
-
 def _evaluate(
-    G: nx.MultiDiGraph,
-    n: str,
-    level: Mapping[str, int],
-    per_actor: Mapping[str, Mapping[str, int]],
-    min_rank: int,
-) -> _Eval:
-    """The state of ``n`` given the current states of its dependencies (see the module docstring).
-
-    The hot loops read networkx's own adjacency dicts (``G._succ``, ``G._pred``, ``G._node``): the public
-    views (``G.succ``) wrap every access and make the fixpoint several times slower on large graphs.
-    """
-    viewer = n if G._node[n].get("kind") == _ACTOR else None
-    out = _Eval()
-    groups: dict[str, list[tuple[str, bool, tuple[str, ...]]]] = {}
-    for m, keyed in G._succ[n].items():
-        lm = level.get(m, OK)
-        pam = per_actor.get(m)
-        for d in keyed.values():
-            if min_rank > 1 and RANK.get(d.get("confidence") or "stated", _STATED) < min_rank:
-                continue
-            group = d.get("alt_group")
-            if group is not None:
-                groups.setdefault(group, []).append(
-                    (m, d.get("strength") != "soft", tuple(d.get("scope") or ()))
-                )
-                continue
-            if not lm and not pam:
-                continue  # the common case: the target is fine
-            scope = d.get("scope")
-            if scope:
-                for actor in scope:
-                    v = lm if lm == DOWN or not pam else max(lm, pam.get(actor, OK))
-                    if v:
-                        _raise_actor(out, actor, v)
-                        out.reasons.add("scoped")
-                        if v == DEGRADED:
-                            out.reasons.add("impaired")
-                continue
-            v = lm if viewer is None or lm == DOWN or not pam else max(lm, pam.get(viewer, OK))
-            if v == DOWN:
-                if d.get("strength") != "soft":
-                    return _Eval(DOWN)  # the top: per-actor levels and reasons no longer matter
-                else:
-                    out.level = max(out.level, DEGRADED)
-                    out.reasons.add("soft")
-            elif v == DEGRADED:
-                out.level = max(out.level, DEGRADED)
-                out.reasons.add("impaired")
-    for members in groups.values():
-        _evaluate_group(members, level, per_actor, viewer, out)
-    out.per_actor = {a: v for a, v in out.per_actor.items() if v > out.level}
-    return out
-
-
-def _evaluate_group(
-    members: list[tuple[str, bool, tuple[str, ...]]],
-    level: Mapping[str, int],
-    per_actor: Mapping[str, Mapping[str, int]],
+    edges: list[OutEdge],
     viewer: str | None,
-    out: _Eval,
-) -> None:
-    if all(scope for _, _, scope in members):
-        for actor in sorted({a for _, _, scope in members for a in scope}):
-            values = [_view(level, per_actor, m, actor) for m, _, scope in members if actor in scope]
-            state, reason = _combine(values)
-            if state:
-                _raise_actor(out, actor, state)
-                out.reasons.add("scoped")
-                if reason:
-                    out.reasons.add(reason)
-        return
-    values = [_view(level, per_actor, m, viewer) for m, _, _ in members]
-    state, reason = _combine(values)
-    if state == DOWN and not any(hard for _, hard, _ in members):
-        state, reason = DEGRADED, "soft"
-    out.level = max(out.level, state)
-    if reason:
-        out.reasons.add(reason)
-
-
-def _all_scoped(succ: Mapping[str, Mapping[str, Mapping[str, Any]]], group: str, min_rank: int) -> bool:
-    """Whether every edge of one source's alt ``group`` (at ``min_rank``) is scoped."""
-    return all(
-        bool(d.get("scope"))
-        for keyed in succ.values()
-        for d in keyed.values()
-        if d.get("alt_group") == group and edge_rank(d) >= min_rank
-    )
-
-
-def _contributes(
-    G: nx.MultiDiGraph,
-    p: str,
-    m: str,
-    d: Mapping[str, Any],
-    level: Mapping[str, int],
-    per_actor: Mapping[str, Mapping[str, int]],
+    level: bytearray,
+    pa: Mapping[int, Mapping[str, int]],
     min_rank: int,
-    scoped_groups: dict[tuple[str, str], bool],
-) -> bool:
-    """Whether edge ``p -> m`` (attributes ``d``, at ``min_rank``) carries trouble to ``p``, as
-    :func:`_evaluate` reads it: its target is in trouble for ``p`` itself (an actor sees its own losses), or,
-    for a scoped edge (or a member of an all-scoped alt group), for one of the actors in its scope."""
-    if level.get(m) == DOWN:
-        return True
-    scope = d.get("scope")
-    group = d.get("alt_group")
-    if scope and group is not None:
-        key = (p, group)
-        if key not in scoped_groups:
-            scoped_groups[key] = _all_scoped(G._succ[p], group, min_rank)
-        if not scoped_groups[key]:
-            scope = None
-    if scope:
-        return any(_view(level, per_actor, m, a) for a in scope)
-    viewer = p if G._node[p].get("kind") == _ACTOR else None
-    return _view(level, per_actor, m, viewer) > 0
-
-
-def _fixpoint(
-    G: nx.MultiDiGraph, failed: tuple[str, ...], min_rank: int
-) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
-    """Least fixpoint: ``level`` of every node in trouble, and per-actor levels above it (worklist)."""
-    fixed = set(failed)
-    level: dict[str, int] = dict.fromkeys(failed, DOWN)
-    per_actor: dict[str, dict[str, int]] = {}
-    queue: deque[str] = deque()
-    queued: set[str] = set()
-
-    def push_dependents(x: str) -> None:
-        for p in G._pred[x]:
-            if p not in fixed and p not in queued:
-                queued.add(p)
-                queue.append(p)
-
-    for f in failed:
-        push_dependents(f)
-    while queue:
-        n = queue.popleft()
-        queued.discard(n)
-        if level.get(n) == DOWN:  # the top: nothing can change it any more
+    reasons: set[str],
+) -> tuple[int, dict[str, int]]:
+    """The state of a node from its out-edges (see the module docstring): its level, the per-actor levels
+    above it, and (into ``reasons``) why."""
+    out_level = OK
+    per_actor: dict[str, int] = {}
+    groups: dict[str, list[tuple[int, bool, tuple[str, ...]]]] = {}
+    for m, rank, hard, group, scope in edges:
+        if rank < min_rank:
             continue
-        ev = _evaluate(G, n, level, per_actor, min_rank)
-        old_level = level.get(n, OK)
-        old_actor = per_actor.get(n, {})
-        new_level = max(old_level, ev.level)  # monotone already; the join guards the invariant
-        merged = {a: max(v, old_actor.get(a, OK)) for a, v in ev.per_actor.items()}
-        for a, v in old_actor.items():
-            merged.setdefault(a, v)
-        merged = {a: v for a, v in merged.items() if v > new_level}
-        if new_level == old_level and merged == old_actor:
+        if group is not None:
+            groups.setdefault(group, []).append((m, hard, scope))
             continue
-        if new_level:
-            level[n] = new_level
-        if merged:
-            per_actor[n] = merged
-        else:
-            per_actor.pop(n, None)
-        push_dependents(n)
-    return level, per_actor
+        lm = level[m]
+        pam = pa.get(m)
+        if not lm and not pam:
+            continue  # the common case: the target is fine
+        if scope:
+            for actor in scope:
+                v = lm if lm == DOWN or not pam else max(lm, pam.get(actor, OK))
+                if v:
+                    if v > per_actor.get(actor, OK):
+                        per_actor[actor] = v
+                    reasons.add("scoped")
+                    if v == DEGRADED:
+                        reasons.add("impaired")
+            continue
+        v = lm if viewer is None or lm == DOWN or not pam else max(lm, pam.get(viewer, OK))
+        if v == DOWN:
+            if hard:
+                reasons.clear()
+                return DOWN, {}  # the top: per-actor levels and reasons no longer matter
+            out_level = max(out_level, DEGRADED)
+            reasons.add("soft")
+        elif v == DEGRADED:
+            out_level = max(out_level, DEGRADED)
+            reasons.add("impaired")
+    for members in groups.values():
+        if all(scope for _, _, scope in members):
+            for actor in sorted({a for _, _, scope in members for a in scope}):
+                state, reason = _combine(
+                    [_view(level, pa, m, actor) for m, _, scope in members if actor in scope]
+                )
+                if state:
+                    if state > per_actor.get(actor, OK):
+                        per_actor[actor] = state
+                    reasons.add("scoped")
+                    if reason:
+                        reasons.add(reason)
+            continue
+        state, reason = _combine([_view(level, pa, m, viewer) for m, _, _ in members])
+        if state == DOWN and not any(hard for _, hard, _ in members):
+            state, reason = DEGRADED, "soft"
+        out_level = max(out_level, state)
+        if reason:
+            reasons.add(reason)
+    return out_level, {a: v for a, v in per_actor.items() if v > out_level}
 
 
 @dataclass(slots=True)
-class _Run:
-    """A fixpoint plus what explains it: reasons, distances, parents, causes."""
+class _Fixpoint:
+    """States at one rank: ``level`` of every node, per-actor levels above it, the nodes in trouble."""
 
-    failed: tuple[str, ...]
-    level: dict[str, int]
-    per_actor: dict[str, dict[str, int]]
-    troubled: frozenset[str]  # every node in trouble except the failed ones
-    reasons: dict[str, set[str]] = field(default_factory=dict)
-    distance: dict[str, int] = field(default_factory=dict)
-    parent: dict[str, tuple[str, str]] = field(default_factory=dict)
-    causes: dict[str, int] = field(default_factory=dict)  # bitset over ``failed``
+    level: bytearray
+    pa: dict[int, dict[str, int]]
+    troubled: list[int]  # every node in trouble except the failed ones, in the order found
+    dist: list[int]  # breadth-first distances from the failed nodes over edges that carry trouble
 
-    def state(self, n: str) -> int:
-        """The reported state: down, degraded (also when only some actors lose it), ok."""
-        lv = self.level.get(n, OK)
-        return lv if lv or n not in self.per_actor else DEGRADED
-
-    def paths(self, G: nx.MultiDiGraph, nodes: Iterable[str], min_rank: int) -> dict[str, Path]:
-        """Explanation paths of ``nodes`` (to a failed node along the parents), sharing common tails."""
-        done: dict[str, Path] = {f: Path((f,), ()) for f in self.failed}
-        for start in nodes:
-            chain = []
-            n = start
-            while n not in done:
-                chain.append(n)
-                n = self.parent[n][0]
-            for n in reversed(chain):
-                m, key = self.parent[n]
-                tail = done[m]
-                done[n] = Path((n, *tail.nodes), (hop(G, n, m, key, min_rank=min_rank), *tail.hops))
-        return done
+    def in_trouble(self, i: int) -> bool:
+        return bool(self.level[i]) or i in self.pa
 
 
-def _run(G: nx.MultiDiGraph, failed: tuple[str, ...], min_rank: int, *, explain: bool = True) -> _Run:
-    level, per_actor = _fixpoint(G, failed, min_rank)
-    run = _Run(failed, level, per_actor, frozenset(level.keys() | per_actor.keys()) - set(failed))
-    if explain:
-        _explain(G, run, min_rank)
-    return run
+def _fixpoint(ix: ImpactIndex, failed: Sequence[int], min_rank: int, *, reach: bool = False) -> _Fixpoint:
+    """The least fixpoint, propagated as events: a node whose level or per-actor levels rose is queued once
+    per change; its plain dependents are settled from the in-edge alone (a hard edge to a node down puts
+    them down, any edge to a node in trouble degrades them), its special dependents are re-evaluated.
+
+    Events are first-in first-out, so nodes are found in breadth-first order and their distances come with
+    them: any edge to a node whose level is up carries trouble, so its source is found right away (a special
+    one with an unscoped edge is degraded at least, and queued at once, as a plain one is). Where trouble
+    goes through a node whose level rises only when it is evaluated, or that is in trouble for some actors
+    only, the sweep notes the possibly shorter way and :func:`_shorten` settles it at the end.
+
+    ``reach``: only *whether* each node is in trouble, with every level above ok counted as down. Which
+    nodes are in trouble does not depend on down versus degraded anywhere in the rules (a lost or impaired
+    edge, a fully or partly lost group, all count), so this answers that question exactly, in one look at
+    each edge.
+    """
+    plain, special = (into := ix.in_edges(min_rank)).plain, into.special
+    level = bytearray(ix.n)
+    done = bytearray(ix.n)  # the level whose consequences for plain dependents were pushed
+    pending = bytearray(ix.n)  # special nodes waiting for evaluation
+    dist = [-1] * ix.n  # also marks the nodes found in trouble
+    late = bytearray(ix.n)  # nodes whose level rose after the sweep passed their distance
+    shorter: list[tuple[int, int, int]] = []  # (d, p, m): p may be d away, through m
+    fixed = set(failed)
+    for f in failed:
+        level[f] = DOWN
+        dist[f] = 0
+    pa: dict[int, dict[str, int]] = {}
+    troubled: list[int] = []
+    queue = deque(failed)
+    todo: list[int] = []
+    out, actor, ids = ix.out, ix.actor, ix.ids
+    reasons: set[str] = set()
+    while queue or todo:
+        while queue:
+            m = queue.popleft()
+            lm = level[m]
+            d = dist[m] + 1
+            if not lm:  # in trouble for some actors only: only special dependents may see it, or not
+                for p in special[m]:
+                    p = p if p >= 0 else ~p
+                    if not 0 <= dist[p] <= d:  # may be in trouble through it, and nearer than found
+                        shorter.append((d, p, m))
+                late[m] = 1
+            elif lm > done[m]:
+                if late[m]:  # its level rose after the sweep passed its distance: check what it reaches
+                    first = len(troubled)
+                    for p in (*plain[m], *special[m]):
+                        p = p if p >= 0 else ~p
+                        if dist[p] > d:  # found the long way round meanwhile
+                            shorter.append((d, p, m))
+                if reach:
+                    for p in plain[m]:
+                        if p < 0:
+                            p = ~p
+                        if not level[p]:
+                            level[p] = DOWN
+                            dist[p] = d
+                            troubled.append(p)
+                            queue.append(p)
+                elif lm == DOWN and not done[m]:
+                    for p in plain[m]:
+                        if p >= 0:
+                            if level[p] != DOWN:
+                                if not level[p]:
+                                    dist[p] = d
+                                    troubled.append(p)
+                                level[p] = DOWN
+                                queue.append(p)
+                        elif not level[~p]:
+                            level[~p] = DEGRADED
+                            dist[~p] = d
+                            troubled.append(~p)
+                            queue.append(~p)
+                elif lm == DOWN:  # was degraded: its soft and hard dependents are in trouble already
+                    for p in plain[m]:
+                        if p >= 0 and level[p] != DOWN:
+                            level[p] = DOWN
+                            queue.append(p)
+                else:
+                    for p in plain[m]:
+                        if p < 0:
+                            p = ~p
+                        if not level[p]:
+                            level[p] = DEGRADED
+                            dist[p] = d
+                            troubled.append(p)
+                            queue.append(p)
+                done[m] = lm
+                if late[m]:
+                    for p in troubled[first:]:
+                        late[p] = 1
+            # Any edge to a node whose level is up puts its source in trouble (for some actors at least); an
+            # unscoped one makes it degraded at least (down in ``reach``).
+            for p in special[m]:
+                if p < 0:
+                    p = ~p
+                    if lm and dist[p] < 0:  # in trouble for sure, its level known only once evaluated
+                        dist[p] = d
+                        troubled.append(p)
+                        late[p] = 1
+                elif lm and dist[p] < 0:
+                    level[p] = max(level[p], DOWN if reach else DEGRADED)
+                    dist[p] = d
+                    troubled.append(p)
+                    queue.append(p)
+                if not pending[p] and level[p] != DOWN:
+                    pending[p] = 1
+                    todo.append(p)
+        while todo:
+            n = todo.pop()
+            pending[n] = 0
+            old_level = level[n]
+            if old_level == DOWN or n in fixed:
+                continue
+            ev_level, ev_pa = _evaluate(out[n], ids[n] if actor[n] else None, level, pa, min_rank, reasons)
+            reasons.clear()
+            if reach and ev_level:
+                ev_level = DOWN
+            old_pa = pa.get(n, {})
+            new_level = max(old_level, ev_level)  # monotone already; the join guards the invariant
+            merged = {a: max(v, old_pa.get(a, OK)) for a, v in ev_pa.items()}
+            for a, v in old_pa.items():
+                merged.setdefault(a, v)
+            merged = {a: v for a, v in merged.items() if v > new_level}
+            if new_level == old_level and merged == old_pa:
+                continue
+            if dist[n] < 0:
+                dist[n] = ix.n  # in trouble through nodes in trouble for some actors only: see ``shorter``
+                troubled.append(n)
+            level[n] = new_level
+            if merged:
+                pa[n] = merged
+            else:
+                pa.pop(n, None)
+            queue.append(n)
+    fp = _Fixpoint(level, pa, troubled, dist)
+    if shorter:
+        _shorten(ix, fp, shorter, min_rank)
+    return fp
 
 
-def _explain(G: nx.MultiDiGraph, run: _Run, min_rank: int) -> None:
-    """Fill in reasons, distances, explanation parents and causes of a fixpoint."""
-    failed, level, per_actor = run.failed, run.level, run.per_actor
-    # Reasons, for the degraded only (a node that is down is simply down).
-    for n in run.troubled:
-        if level.get(n) != DOWN:
-            run.reasons[n] = _evaluate(G, n, level, per_actor, min_rank).reasons
-    # Layered BFS from the failed nodes against contributing edges: distance, and the explanation parent
-    # (one hop closer; fewest inferred hops on the way, then best evidence, then ids).
-    scoped_groups: dict[tuple[str, str], bool] = {}
-    reverse: dict[str, list[str]] = {}
-    run.distance = dict.fromkeys(failed, 0)
-    inferred_hops = dict.fromkeys(failed, 0)
-    best: dict[str, tuple[int, int, str, str]] = {}
-    troubled, distance, multi = run.troubled, run.distance, len(failed) > 1
-    layer = list(failed)
-    while layer:
-        following = []
-        for m in layer:
-            dist = distance[m] + 1
-            down = level.get(m) == DOWN  # then every edge into it carries trouble
-            for p, keyed in G._pred[m].items():
-                if p not in troubled:
-                    continue
-                for key, d in keyed.items():
-                    rank = RANK.get(d.get("confidence") or "stated", _STATED)
-                    if rank < min_rank:
-                        continue
-                    if not down and not _contributes(G, p, m, d, level, per_actor, min_rank, scoped_groups):
-                        continue
-                    if multi:
-                        reverse.setdefault(m, []).append(p)
-                    if distance.setdefault(p, dist) != dist:
-                        continue  # settled closer
-                    option = (inferred_hops[m] + (rank == 1), -rank, m, key)
-                    if p not in best:
-                        following.append(p)
-                        best[p] = option
-                    elif option < best[p]:
-                        best[p] = option
-        for p in following:
-            inferred_hops[p], _, m, key = best[p]
-            run.parent[p] = (m, key)
-        layer = following
-    # Causes: which failed nodes each troubled node traces back to (bitsets, propagated to a fixpoint).
-    if len(failed) == 1:
-        run.causes = dict.fromkeys(run.troubled | set(failed), 1)
-        return
-    run.causes = {f: 1 << i for i, f in enumerate(failed)}
-    work = deque(failed)
-    while work:
-        m = work.popleft()
-        bits = run.causes[m]
-        for p in reverse.get(m, ()):
-            if run.causes.get(p, 0) | bits != run.causes.get(p, 0):
-                run.causes[p] = run.causes.get(p, 0) | bits
-                work.append(p)
+def _shorten(ix: ImpactIndex, fp: _Fixpoint, shorter: list[tuple[int, int, int]], min_rank: int) -> None:
+    """Correct the sweep's distances where trouble took a detour (through nodes whose level rose late, or
+    that are in trouble for some actors only): shortest first, along edges that carry trouble in the end."""
+    plain, special = (into := ix.in_edges(min_rank)).plain, into.special
+    dist, level, is_special = fp.dist, fp.level, ix.special
+    heapq.heapify(shorter)
+    while shorter:
+        d, p, m = heapq.heappop(shorter)
+        if d >= dist[p]:
+            continue
+        if not level[m] and (not is_special[p] or not _contributes_any(ix, fp, p, m, min_rank)):
+            continue
+        dist[p] = d
+        for q in (*plain[p], *special[p]):
+            q = q if q >= 0 else ~q
+            if dist[q] > d + 1:
+                heapq.heappush(shorter, (d + 1, q, p))
+
+
+def _all_scoped(edges: list[OutEdge], group: str, min_rank: int) -> bool:
+    """Whether every edge of one source's alt ``group`` (at ``min_rank``) is scoped."""
+    return all(bool(scope) for _, rank, _, g, scope in edges if g == group and rank >= min_rank)
+
+
+def _contributes(
+    ix: ImpactIndex, fp: _Fixpoint, p: int, m: int, group: str | None, scope: tuple[str, ...], min_rank: int
+) -> bool:
+    """Whether an edge ``p -> m`` carries trouble to ``p``: its target is in trouble for ``p`` itself (an actor
+    sees its own losses), or, for a scoped edge (or a member of an all-scoped alt group), for one of the
+    actors in its scope. A target whose own level is up carries trouble over every edge."""
+    if fp.level[m]:
+        return True
+    if scope and group is not None and not _all_scoped(ix.out_edges(p), group, min_rank):
+        scope = ()
+    if scope:
+        return any(_view(fp.level, fp.pa, m, a) for a in scope)
+    return _view(fp.level, fp.pa, m, ix.ids[p] if ix.actor[p] else None) > 0
+
+
+def _contributes_any(ix: ImpactIndex, fp: _Fixpoint, p: int, m: int, min_rank: int) -> bool:
+    """Whether any of ``p``'s edges to ``m`` (at ``min_rank``) carries trouble."""
+    return any(
+        _contributes(ix, fp, p, m, group, scope, min_rank)
+        for target, rank, _, group, scope in ix.out_edges(p)
+        if target == m and rank >= min_rank
+    )
 
 
 # --------------------------------------------------------------------------------------------- the result
@@ -465,17 +617,352 @@ class ActorImpact:
         }
 
 
+class _Explainer:
+    """One rank's fixpoint with what explains it, worked out for the nodes that are read: distances (all,
+    up front), explanation parents (fewest inferred hops, then best evidence, then ids), paths and causes."""
+
+    def __init__(self, ix: ImpactIndex, failed: tuple[int, ...], fp: _Fixpoint, min_rank: int) -> None:
+        self.ix, self.failed, self.fp, self.min_rank = ix, failed, fp, min_rank
+        self.dist = dist = fp.dist
+        deepest = max((dist[i] for i in fp.troubled), default=0)
+        if deepest >= ix.n:
+            raise AssertionError("impact: a node in trouble has no distance")  # pragma: no cover
+        self.layers: list[list[int]] = [[] for _ in range(deepest)]
+        for i in fp.troubled:
+            self.layers[dist[i] - 1].append(i)
+        self.inferred_hops: dict[int, int] = dict.fromkeys(failed, 0)
+        self.parent: dict[int, tuple[int, str]] = {}
+        self._causes: dict[int, int] | None = None
+        self._lock = threading.Lock()
+
+    def _candidates(self, p: int) -> list[tuple[int, int, str]]:
+        """``(m, rank, key)`` of every contributing edge from ``p`` one hop closer to the failure."""
+        ix, fp, min_rank = self.ix, self.fp, self.min_rank
+        want = self.dist[p] - 1
+        pos, dist = ix.pos, self.dist
+        out = []
+        for v, keyed in ix.graph._succ[ix.ids[p]].items():
+            m = pos[v]
+            if dist[m] != want:
+                continue
+            for key, d in keyed.items():
+                rank = RANK.get(d.get("confidence") or "stated", _STATED)
+                if rank < min_rank:
+                    continue
+                if fp.level[m] or _contributes(
+                    ix, fp, p, m, d.get("alt_group"), tuple(d.get("scope") or ()), min_rank
+                ):
+                    out.append((m, rank, key))
+        return out
+
+    def _settle(self, nodes: Iterable[int]) -> None:
+        """Explanation parents of ``nodes`` and of everything their choice depends on (nearest first)."""
+        ih = self.inferred_hops
+        cone: dict[int, list[tuple[int, int, str]]] = {}
+        stack = [n for n in nodes if n not in ih]
+        while stack:
+            n = stack.pop()
+            if n in ih or n in cone:
+                continue
+            cone[n] = found = self._candidates(n)
+            stack.extend(m for m, _, _ in found if m not in ih and m not in cone)
+        ids = self.ix.ids
+        for n in sorted(cone, key=self.dist.__getitem__):
+            m, rank, key = min(
+                cone[n], key=lambda c: (ih[c[0]] + (c[1] == _INFERRED), -c[1], ids[c[0]], c[2])
+            )
+            ih[n] = ih[m] + (rank == _INFERRED)
+            self.parent[n] = (m, key)
+
+    def paths(self, nodes: Iterable[int], hop_rank: int) -> dict[int, Path]:
+        """Explanation paths of ``nodes`` (to a failed node along the parents), sharing common tails."""
+        nodes = list(nodes)
+        with self._lock:
+            self._settle(nodes)
+        ix = self.ix
+        G, ids = ix.graph, ix.ids
+        done: dict[int, Path] = {f: Path((ids[f],), ()) for f in self.failed}
+        for start in nodes:
+            chain = []
+            n = start
+            while n not in done:
+                chain.append(n)
+                n = self.parent[n][0]
+            for n in reversed(chain):
+                m, key = self.parent[n]
+                tail = done[m]
+                here = hop(G, ids[n], ids[m], key, min_rank=hop_rank)
+                done[n] = Path((ids[n], *tail.nodes), (here, *tail.hops))
+        return done
+
+    def causes(self, n: int) -> int:
+        """The failed nodes ``n`` traces back to along contributing edges, as a bitset over ``failed``."""
+        if len(self.failed) == 1:
+            return 1
+        with self._lock:
+            if self._causes is None:
+                self._causes = self._all_causes()
+        return self._causes.get(n, 0)
+
+    def _all_causes(self) -> dict[int, int]:
+        ix, fp, min_rank = self.ix, self.fp, self.min_rank
+        into = ix.in_edges(min_rank)
+        bits = {f: 1 << i for i, f in enumerate(self.failed)}
+        fixed = set(self.failed)
+        work = deque(self.failed)
+        while work:
+            m = work.popleft()
+            have = bits[m]
+            if fp.level[m]:
+                sources: Iterable[int] = [p if p >= 0 else ~p for p in (*into.plain[m], *into.special[m])]
+            else:
+                sources = [
+                    p
+                    for p in (q if q >= 0 else ~q for q in into.special[m])
+                    if _contributes_any(ix, fp, p, m, min_rank)
+                ]
+            for p in sources:
+                if p in fixed:
+                    continue
+                old = bits.get(p, 0)
+                if old | have != old:
+                    bits[p] = old | have
+                    work.append(p)
+        return bits
+
+
+class _Answer:
+    """Everything one impact question needs to build any of its impacted nodes on demand."""
+
+    def __init__(self, ix: ImpactIndex, failed: tuple[str, ...], min_rank: int) -> None:
+        self.ix, self.failed, self.min_rank = ix, failed, min_rank
+        self.failed_ix = tuple(ix.pos[f] for f in failed)
+        self.fp = _fixpoint(ix, self.failed_ix, min_rank)
+        self.main = _Explainer(ix, self.failed_ix, self.fp, min_rank)
+        self.total = len(self.fp.troubled)
+        # Ordered by distance, then id: the layers, each sorted by the ids' order when first read.
+        self._ordered: list[int] = []
+        self._sorted_layers = 0
+        # Who would still be impacted without inferred edges (only asked when there are some).
+        self.strict: _Fixpoint | None = None
+        if min_rank < _CURATED:
+            self.strict = _fixpoint(ix, self.failed_ix, _CURATED, reach=True) if ix.has_inferred else self.fp
+        self._strict_explainer: _Explainer | None = None
+        self._losses: dict[str, dict[int, int]] = {}
+        self._lock = threading.Lock()
+
+    def ordered(self, upto: int | None = None) -> list[int]:
+        """The impacted nodes in order, at least the first ``upto`` of them (all: ``None``)."""
+        want = self.total if upto is None else min(upto, self.total)
+        with self._lock:
+            layers, order = self.main.layers, self.ix.order
+            while len(self._ordered) < want:
+                self._ordered.extend(sorted(layers[self._sorted_layers], key=order.__getitem__))
+                self._sorted_layers += 1
+        return self._ordered
+
+    def state(self, i: int) -> int:
+        """The reported state: down, degraded (also when only some actors lose it), ok."""
+        lv = self.fp.level[i]
+        return lv if lv or i not in self.fp.pa else DEGRADED
+
+    def inferred(self, i: int) -> bool:
+        return self.strict is not None and not self.strict.in_trouble(i)
+
+    def build(self, positions: Sequence[int]) -> list[ImpactedNode]:
+        """The impacted nodes at ``positions`` of the ordered answer, with their explanations."""
+        ix, fp, ids = self.ix, self.fp, self.ix.ids
+        ordered = self.ordered(max(positions, default=-1) + 1)
+        nodes = [ordered[k] for k in positions]
+        main_paths = self.main.paths(nodes, self.min_rank)
+        curated: dict[int, Path] = {}
+        if self.strict is not None:
+            wanted = [n for n in nodes if self.strict.in_trouble(n) and main_paths[n].inferred]
+            if wanted:
+                curated = self._strict().paths(wanted, self.min_rank)
+        out = []
+        for n in nodes:
+            state = self.state(n)
+            actor_levels = fp.pa.get(n, {})
+            reasons: set[str] = set()
+            if state == DEGRADED:
+                viewer = ids[n] if ix.actor[n] else None
+                _evaluate(ix.out_edges(n), viewer, fp.level, fp.pa, self.min_rank, reasons)
+            bits = self.main.causes(n)
+            out.append(
+                ImpactedNode(
+                    id=ids[n],
+                    name=ix.names[n],
+                    kind=ix.kinds[n],
+                    state=_NAMES[state],
+                    distance=self.main.dist[n],
+                    causes=tuple(f for i, f in enumerate(self.failed) if bits >> i & 1),
+                    path=main_paths[n],
+                    curated_path=curated.get(n),
+                    inferred=self.inferred(n),
+                    degraded_by=tuple(sorted(reasons)) if state == DEGRADED else (),
+                    down_for=tuple(sorted(a for a, v in actor_levels.items() if v == DOWN)),
+                    degraded_for=tuple(sorted(a for a, v in actor_levels.items() if v == DEGRADED)),
+                )
+            )
+        return out
+
+    def _strict(self) -> _Explainer:
+        with self._lock:
+            if self._strict_explainer is None:
+                assert self.strict is not None
+                self._strict_explainer = _Explainer(self.ix, self.failed_ix, self.strict, _CURATED)
+            return self._strict_explainer
+
+    def affected_actors(self) -> list[str]:
+        """Every affected actor (in trouble itself, or named in a node's per-actor state), sorted."""
+        ix, fp = self.ix, self.fp
+        losses: dict[str, dict[int, int]] = {}
+        for n, levels in fp.pa.items():
+            for actor, v in levels.items():
+                losses.setdefault(actor, {})[n] = max(v, fp.level[n])
+        ids, is_actor = ix.ids, ix.actor
+        for n in fp.troubled:
+            if is_actor[n]:
+                losses.setdefault(ids[n], {})
+        for f in self.failed:
+            losses.pop(f, None)
+        self._losses = losses
+        return sorted(losses)
+
+    def actor(self, actor: str) -> ActorImpact:
+        """An affected actor, its own state and what it loses (its direct dependencies in trouble for it,
+        and nodes down or degraded for it through scoped access)."""
+        ix, fp = self.ix, self.fp
+        lost = dict(self._losses[actor])
+        a = ix.pos.get(actor)
+        if a is not None:
+            for m, rank, _, _, _ in ix.out_edges(a):
+                if rank >= self.min_rank:
+                    seen = _view(fp.level, fp.pa, m, actor)
+                    if seen:
+                        lost[m] = max(seen, lost.get(m, OK))
+        order = ix.order
+        loses = tuple(
+            Loss(ix.ids[m], ix.names[m], _NAMES[v])
+            for m, v in sorted(lost.items(), key=lambda t: (-t[1], order[t[0]]))
+        )
+        own = self.state(a) if a is not None else OK
+        return ActorImpact(actor, ix.names[a] if a is not None else actor, _NAMES[own], loses)
+
+
+class _Lazy(Sequence[T]):
+    """A sequence whose items are built when first read, a batch at a time."""
+
+    def __init__(self, size: int, build: Callable[[Sequence[int]], list[T]]) -> None:
+        self._size = size
+        self._build = build
+        self._built: dict[int, T] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
+    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
+        if isinstance(index, slice):
+            return tuple(self._items(range(self._size)[index]))
+        return self._items([range(self._size)[index]])[0]
+
+    def __iter__(self) -> Iterator[T]:
+        step = 1000
+        for start in range(0, self._size, step):
+            yield from self._items(range(start, min(start + step, self._size)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and tuple(self) == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<{self._size} {type(self).__name__}>"
+
+    def _items(self, positions: Sequence[int]) -> list[T]:
+        with self._lock:
+            missing = [k for k in positions if k not in self._built]
+            if missing:
+                for k, item in zip(missing, self._build(missing), strict=True):
+                    self._built[k] = item
+            return [self._built[k] for k in positions]
+
+
+class ImpactedNodes(_Lazy[ImpactedNode]):
+    """The impacted nodes of one answer, ordered by distance then id; each is built, with its explanation,
+    when it is first read (a page of a large answer costs what the page needs)."""
+
+    def __init__(self, answer: _Answer) -> None:
+        super().__init__(answer.total, answer.build)
+        self._answer = answer
+
+    def ids(self) -> list[str]:
+        ids = self._answer.ix.ids
+        return [ids[i] for i in self._answer.ordered()]
+
+    def states(self) -> dict[str, str]:
+        answer = self._answer
+        ids = answer.ix.ids
+        return {ids[i]: _NAMES[answer.state(i)] for i in answer.ordered()}
+
+    def position(self, node_id: str) -> int:
+        """Where ``node_id`` is in the order (``KeyError`` if it is not impacted)."""
+        answer = self._answer
+        i = answer.ix.pos.get(node_id)
+        if i is None or not answer.fp.in_trouble(i) or i in answer.failed_ix:
+            raise KeyError(node_id)
+        dist, order = answer.main.dist, answer.ix.order
+        before = sum(len(layer) for layer in answer.main.layers[: dist[i] - 1])
+        ordered = answer.ordered(before + len(answer.main.layers[dist[i] - 1]))
+        key = order[i]
+        lo, hi = before, before + len(answer.main.layers[dist[i] - 1])
+        while lo < hi:  # binary search on the id order within the node's layer
+            mid = (lo + hi) // 2
+            if order[ordered[mid]] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+    def counts(self) -> tuple[Counter[str], dict[str, dict[str, int]], int]:
+        """``(by_state, by_kind, inferred)`` without building any node."""
+        answer = self._answer
+        kinds, level, troubled = answer.ix.kinds, answer.fp.level, answer.fp.troubled
+        pairs = Counter((kinds[i], level[i] or DEGRADED) for i in troubled)  # in trouble, level ok: per actor
+        by_state: Counter[str] = Counter()
+        by_kind: dict[str, dict[str, int]] = {}
+        for (kind, lv), count in pairs.items():
+            by_state[_NAMES[lv]] += count
+            by_kind.setdefault(kind, {State.DOWN: 0, State.DEGRADED: 0})[_NAMES[lv]] += count
+        inferred = 0
+        strict = answer.strict
+        if strict is not None and strict is not answer.fp:
+            strict_level, strict_pa = strict.level, strict.pa
+            inferred = sum(1 for i in troubled if not strict_level[i] and i not in strict_pa)
+        return by_state, by_kind, inferred
+
+
 @dataclass(frozen=True, slots=True)
 class Impact:
     """The impact of ``down`` failing together; ``impacted`` is ordered by distance, then id."""
 
     down: tuple[str, ...]
     min_confidence: str
-    impacted: tuple[ImpactedNode, ...]
-    actors: tuple[ActorImpact, ...]
+    impacted: Sequence[ImpactedNode]
+    actors: Sequence[ActorImpact]
 
     def by_id(self, node_id: str) -> ImpactedNode:
         """The impacted entry for ``node_id`` (``KeyError`` if it is not impacted)."""
+        if isinstance(self.impacted, ImpactedNodes):
+            return self.impacted[self.impacted.position(node_id)]
         for item in self.impacted:
             if item.id == node_id:
                 return item
@@ -484,7 +971,10 @@ class Impact:
     def states(self) -> dict[str, str]:
         """``{id: state}`` for the failed and the impacted nodes."""
         out = dict.fromkeys(self.down, State.DOWN)
-        out.update((i.id, i.state) for i in self.impacted)
+        if isinstance(self.impacted, ImpactedNodes):
+            out.update(self.impacted.states())
+        else:
+            out.update((i.id, i.state) for i in self.impacted)
         return out
 
     @property
@@ -493,32 +983,47 @@ class Impact:
         return len(self.impacted)
 
     def summary(self) -> dict[str, Any]:
-        by_state = Counter(i.state for i in self.impacted)
-        by_kind: dict[str, dict[str, int]] = {}
-        for i in self.impacted:
-            counts = by_kind.setdefault(i.kind, {State.DOWN: 0, State.DEGRADED: 0})
-            counts[i.state] += 1
+        if isinstance(self.impacted, ImpactedNodes):
+            by_state, by_kind, inferred = self.impacted.counts()
+        else:
+            by_state = Counter(i.state for i in self.impacted)
+            by_kind = {}
+            for i in self.impacted:
+                counts = by_kind.setdefault(i.kind, {State.DOWN: 0, State.DEGRADED: 0})
+                counts[i.state] += 1
+            inferred = sum(i.inferred for i in self.impacted)
         return {
             "failed": len(self.down),
             "impacted": len(self.impacted),
             "by_state": {s: by_state.get(s, 0) for s in (State.DOWN, State.DEGRADED)},
             "by_kind": {k: by_kind[k] for k in sorted(by_kind)},
-            "inferred": sum(i.inferred for i in self.impacted),
+            "inferred": inferred,
             "actors": len(self.actors),
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
+        """The answer as JSON data; ``offset`` and ``limit`` page the impacted nodes and cap the actors
+        (``summary`` always counts them all, ``total`` is the number of impacted nodes)."""
+        end = None if limit is None else offset + limit
+        actors = self.actors if limit is None else self.actors[:limit]
         return {
             "down": list(self.down),
             "min_confidence": self.min_confidence,
-            "impacted": [i.to_dict() for i in self.impacted],
+            "total": len(self.impacted),
+            "offset": offset,
+            "limit": limit,
+            "impacted": [i.to_dict() for i in self.impacted[offset:end]],
             "summary": self.summary(),
-            "actors": [a.to_dict() for a in self.actors],
+            "actors": [a.to_dict() for a in actors],
         }
 
 
 def impact(
-    G: nx.MultiDiGraph, down: Iterable[str], *, min_confidence: Confidence | str = Confidence.INFERRED
+    G: nx.MultiDiGraph,
+    down: Iterable[str],
+    *,
+    min_confidence: Confidence | str = Confidence.INFERRED,
+    index: ImpactIndex | None = None,
 ) -> Impact:
     """What breaks when every node in ``down`` fails at once.
 
@@ -530,11 +1035,15 @@ def impact(
         Node ids of the failed nodes (resolve names with :class:`graph.names.Resolver` first).
     min_confidence : {"inferred", "curated", "stated"}
         Ignore edges less certain than this.
+    index : ImpactIndex, optional
+        ``ImpactIndex(G)``, built once and passed to every question about the same graph (without it,
+        each call builds its own).
 
     Returns
     -------
     Impact
-        The failed nodes, the impacted ones (ordered by distance, then id) and the actors who notice.
+        The failed nodes, the impacted ones (ordered by distance, then id; explanations are built as items
+        are read) and the actors who notice.
 
     Raises
     ------
@@ -554,48 +1063,26 @@ def impact(
     """
     failed = require_nodes(G, down)
     min_rank = confidence_rank(min_confidence)
-    run = _run(G, failed, min_rank)
-    main_paths = run.paths(G, run.troubled, min_rank)
-    curated_paths: dict[str, Path] = {}
-    strict = None
-    if min_rank < RANK["curated"]:  # who would still be impacted without inferred edges, and how
-        strict = _run(G, failed, RANK["curated"], explain=False)
-        wanted = [n for n in run.troubled if n in strict.troubled and main_paths[n].inferred]
-        if wanted:
-            _explain(G, strict, RANK["curated"])
-            curated_paths = strict.paths(G, wanted, min_rank)
-    items = []
-    for n in run.troubled:
-        name, kind = node_label(G, n)
-        state = run.state(n)
-        actor_levels = run.per_actor.get(n, {})
-        items.append(
-            ImpactedNode(
-                id=n,
-                name=name,
-                kind=kind,
-                state=_NAMES[state],
-                distance=run.distance[n],
-                causes=tuple(f for i, f in enumerate(failed) if run.causes[n] >> i & 1),
-                path=main_paths[n],
-                curated_path=curated_paths.get(n),
-                inferred=strict is not None and n not in strict.troubled,
-                degraded_by=tuple(sorted(run.reasons[n])) if state == DEGRADED else (),
-                down_for=tuple(sorted(a for a, v in actor_levels.items() if v == DOWN)),
-                degraded_for=tuple(sorted(a for a, v in actor_levels.items() if v == DEGRADED)),
-            )
-        )
-    items.sort(key=lambda i: (i.distance, i.id))
+    if index is None:
+        index = ImpactIndex(G)
+    elif index.graph is not G:
+        raise ValueError("the index was built for another graph")
+    answer = _Answer(index, failed, min_rank)
+    actors = answer.affected_actors()
     return Impact(
         down=failed,
         min_confidence=Confidence(min_confidence).value,
-        impacted=tuple(items),
-        actors=_actors(G, run, min_rank),
+        impacted=ImpactedNodes(answer),
+        actors=_Lazy(len(actors), lambda positions: [answer.actor(actors[k]) for k in positions]),
     )
 
 
 def impact_states(
-    G: nx.MultiDiGraph, down: Iterable[str], *, min_confidence: Confidence | str = Confidence.INFERRED
+    G: nx.MultiDiGraph,
+    down: Iterable[str],
+    *,
+    min_confidence: Confidence | str = Confidence.INFERRED,
+    index: ImpactIndex | None = None,
 ) -> dict[str, str]:
     """Only the states of :func:`impact` (failed and impacted nodes, sorted by id), without explanations.
 
@@ -605,39 +1092,10 @@ def impact_states(
      'tjenesteportal-for-helseaktor': 'down'}
     """
     failed = require_nodes(G, down)
-    level, per_actor = _fixpoint(G, failed, confidence_rank(min_confidence))
-    out = {n: _NAMES[v] for n, v in level.items()}
-    for n in per_actor:
-        out.setdefault(n, State.DEGRADED)
+    ix = index if index is not None else ImpactIndex(G)
+    fp = _fixpoint(ix, [ix.pos[f] for f in failed], confidence_rank(min_confidence))
+    out = dict.fromkeys(failed, State.DOWN)
+    for i in fp.troubled:
+        lv = fp.level[i]
+        out[ix.ids[i]] = _NAMES[lv if lv else DEGRADED]
     return dict(sorted(out.items()))
-
-
-def _actors(G: nx.MultiDiGraph, run: _Run, min_rank: int) -> tuple[ActorImpact, ...]:
-    """Every affected actor (in trouble itself, or named in a node's per-actor state) and what it loses."""
-    losses: dict[str, dict[str, int]] = {}
-    for n, levels in run.per_actor.items():
-        for actor, v in levels.items():
-            losses.setdefault(actor, {})[n] = max(v, run.level.get(n, OK))
-    for n in run.troubled:
-        if G._node[n].get("kind") == _ACTOR:
-            losses.setdefault(n, {})
-    failed = set(run.failed)
-    out = []
-    for actor in sorted(losses):
-        if actor in failed:
-            continue
-        lost = losses[actor]
-        if actor in G:
-            for m, keyed in G._succ[actor].items():
-                if any(edge_rank(d) >= min_rank for d in keyed.values()):
-                    v = _view(run.level, run.per_actor, m, actor)
-                    if v:
-                        lost[m] = max(v, lost.get(m, OK))
-        name, _ = node_label(G, actor)
-        loses = tuple(
-            Loss(m, node_label(G, m)[0], _NAMES[v])
-            for m, v in sorted(lost.items(), key=lambda t: (-t[1], t[0]))
-        )
-        own = run.state(actor) if actor in G else OK
-        out.append(ActorImpact(actor, name, _NAMES[own], loses))
-    return tuple(out)

@@ -113,9 +113,9 @@ class Resolver:
 
     def __init__(self, G: nx.MultiDiGraph) -> None:
         self._ids: frozenset[str] = frozenset(G.nodes)
-        self._exact: dict[str, set[str]] = {}
-        self._stemmed: dict[str, set[str]] = {}
-        self._prefix: dict[str, set[str]] = {}
+        exact: dict[str, set[str]] = {}
+        stemmed_: dict[str, set[str]] = {}
+        prefix: dict[str, set[str]] = {}
         labels: set[tuple[str, str]] = set()
         for node_id, attrs in G.nodes(data=True):
             for label in _labels(attrs, node_id):
@@ -123,11 +123,15 @@ class Resolver:
                 if not key:
                     continue
                 labels.add((key, node_id))
-                self._exact.setdefault(key, set()).add(node_id)
+                exact.setdefault(key, set()).add(node_id)
                 stemmed = stem(key).split()
-                self._stemmed.setdefault(" ".join(stemmed), set()).add(node_id)
+                stemmed_.setdefault(" ".join(stemmed), set()).add(node_id)
                 for k in range(1, len(stemmed)):
-                    self._prefix.setdefault(" ".join(stemmed[:k]), set()).add(node_id)
+                    prefix.setdefault(" ".join(stemmed[:k]), set()).add(node_id)
+        # Kept as sorted tuples: a one-element set is four times the size, and a landscape has 100,000 names.
+        self._exact = {k: tuple(sorted(v)) for k, v in exact.items()}
+        self._stemmed = {k: tuple(sorted(v)) for k, v in stemmed_.items()}
+        self._prefix = {k: tuple(sorted(v)) for k, v in prefix.items()}
         self._labels: tuple[tuple[str, str], ...] = tuple(sorted(labels))
 
     def matches(self, query: str) -> tuple[str, ...]:
@@ -145,7 +149,7 @@ class Resolver:
         for table, k in ((self._exact, key), (self._stemmed, stemmed), (self._prefix, stemmed)):
             found = table.get(k)
             if found:
-                return tuple(sorted(found))
+                return found
         return ()
 
     def resolve(self, query: str) -> str:

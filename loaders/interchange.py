@@ -17,7 +17,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -116,6 +117,155 @@ def read_graphml(data: bytes, source: str) -> Portfolio:
 
 def read_node_link(data: bytes, source: str) -> Portfolio:
     """A portfolio from networkx node-link JSON (``nodes`` and ``edges``, or the older ``links``)."""
+    return _node_link_lean(lambda: data, source) or _node_link_graph(data, source)
+
+
+def _node_link_lean(read: Callable[[], bytes], source: str) -> Portfolio | None:
+    """The common case of :func:`read_node_link` in a fraction of the memory, or ``None`` for anything else.
+
+    A node-link file of a large landscape (a million edges) would otherwise be held four times at once: as
+    bytes, as parsed JSON, as a networkx graph and as the portfolio. This decodes the text once and parses
+    the top-level object by hand, one node and one edge at a time (the standard library's scanner for each
+    value), turning each into a :class:`Node` or :class:`Edge` at once, with repeated strings shared. It
+    takes only files whose answer is plainly the same as :func:`_node_link_graph`'s: every top-level key
+    once, ``nodes`` before the edges, unique string node ids, every edge between declared nodes, edges
+    grouped the way networkx lists them (by source in node order, then by target), no two with one key.
+    Anything else returns ``None``, and the general reader decides (so errors read the same).
+    """
+    try:
+        text = read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    reader = _LeanNodeLink(text)
+    try:
+        portfolio = reader.read(source)
+    except (_NotLean, json.JSONDecodeError, IndexError, KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return portfolio
+
+
+class _NotLean(Exception):
+    """The file is not one :func:`_node_link_lean` takes."""
+
+
+class _LeanNodeLink:
+    _WS = re.compile(r"[ \t\n\r]*")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        decoder = json.JSONDecoder()
+        self.scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once  # type: ignore[attr-defined]
+        self.shared: dict[str, str] = {}
+        self.order: dict[str, int] = {}
+        self.nodes: list[Node] = []
+        self.edges: list[Edge] = []
+        self._last_source, self._last_target = -1, ""
+        self._targets: set[str] = set()
+        self._keys: set[str] = set()
+
+    def _skip(self, i: int) -> int:
+        match = self._WS.match(self.text, i)
+        assert match is not None
+        return match.end()
+
+    def _expect(self, i: int, char: str) -> int:
+        if self.text[i] != char:
+            raise _NotLean
+        return self._skip(i + 1)
+
+    def read(self, source: str) -> Portfolio:
+        text = self.text
+        seen: dict[str, Any] = {}
+        i = self._expect(self._skip(0), "{")
+        while text[i] != "}":
+            key, i = self.scan(text, i)
+            if not isinstance(key, str) or key in seen:
+                raise _NotLean
+            i = self._expect(self._skip(i), ":")
+            if key == "nodes" and text[i] == "[":
+                i = self._items(i, self._node)
+                seen[key] = True
+            elif key in ("edges", "links") and text[i] == "[":
+                if "nodes" not in seen or "edges" in seen or "links" in seen:
+                    raise _NotLean
+                i = self._items(i, self._edge)
+                seen[key] = True
+            else:
+                seen[key], i = self.scan(text, i)
+            i = self._skip(i)
+            if text[i] == ",":
+                i = self._skip(i + 1)
+            elif text[i] != "}":
+                raise _NotLean
+        if self._skip(i + 1) != len(text) or "nodes" not in seen or not ({"edges", "links"} & seen.keys()):
+            raise _NotLean
+        graph = seen.get("graph", {})
+        if not isinstance(graph, dict):
+            raise _NotLean
+        meta = {k: str(v) for k, v in graph.items() if k not in _DERIVED}
+        return Portfolio(
+            document=str(graph.get("document", source)),
+            nodes=tuple(self.nodes),
+            edges=tuple(self.edges),
+            meta=meta,
+        )
+
+    def _items(self, i: int, take: Callable[[Any], None]) -> int:
+        """Parse the array at ``i`` one value at a time; the position after it."""
+        text = self.text
+        i = self._skip(i + 1)
+        if text[i] == "]":
+            return i + 1
+        while True:
+            value, i = self.scan(text, self._skip(i))
+            take(value)
+            i = self._skip(i)
+            if text[i] == "]":
+                return i + 1
+            if text[i] != ",":
+                raise _NotLean
+            i += 1
+
+    def _share(self, d: dict[str, Any], keys: tuple[str, ...]) -> None:
+        intern = self.shared.setdefault
+        for key in keys:
+            value = d.get(key)
+            if isinstance(value, str):
+                d[key] = intern(value, value)
+
+    def _node(self, d: Any) -> None:
+        node_id = d["id"]
+        if not isinstance(node_id, str) or node_id in self.order:
+            raise _NotLean
+        self.order[node_id] = len(self.order)
+        self._share(d, ("kind", "document", "owner", "category"))
+        self.nodes.append(Node.from_dict(d))
+
+    def _edge(self, d: Any) -> None:
+        u, v = d["source"], d["target"]
+        if not isinstance(u, str) or not isinstance(v, str) or v not in self.order:
+            raise _NotLean
+        at = self.order[u]
+        if at != self._last_source:  # a new source: must come later in node order
+            if at < self._last_source:
+                raise _NotLean
+            self._last_source, self._last_target, self._targets = at, "", set()
+        if v != self._last_target:  # a new target of this source: not one seen before
+            if v in self._targets:
+                raise _NotLean
+            self._targets.add(v)
+            self._last_target, self._keys = v, set()
+        key = d.get("key")
+        if key is not None:
+            if not isinstance(key, str) or key in self._keys:
+                raise _NotLean
+            self._keys.add(key)
+        self._share(d, ("type", "document", "rule", "alt_group", "confidence", "strength"))
+        self.edges.append(Edge.from_dict(d))
+
+
+def _node_link_graph(data: bytes, source: str) -> Portfolio:
+    """Any node-link JSON, through networkx, with every error named."""
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -193,6 +343,16 @@ def _read(path: Path) -> bytes:
         raise LoadError(str(path), None, f"cannot read: {exc.strerror}") from None
 
 
+def _head(path: Path) -> bytes:
+    """The first 4 KiB of a file (enough for :func:`sniff`); empty when it cannot be read (reading it again
+    names the problem)."""
+    try:
+        with path.open("rb") as f:
+            return f.read(4096)
+    except OSError:
+        return b""
+
+
 def _pair_of(path: Path) -> list[Path]:
     """The two CSV files a ``--portfolio`` path names: a folder, or either file of the pair."""
     if path.is_dir():
@@ -212,6 +372,10 @@ def load_any(paths: Sequence[Path | str] | Path | str | None, overlay: Path | st
     given = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     if len(given) == 1 and (given[0].is_dir() or given[0].suffix.lower() == ".csv"):
         given = _pair_of(given[0])
+    if len(given) == 1 and overlay is None and sniff(str(given[0]), _head(given[0])) == "node-link":
+        # Read here, not into a list the caller keeps: a large file is dropped as soon as it is parsed.
+        path = given[0]
+        return _node_link_lean(lambda: _read(path), str(path)) or _node_link_graph(_read(path), str(path))
     files = [(str(p), _read(p)) for p in given]
     if len(files) == 1 and sniff(*files[0]) == "document":
         return load_portfolio(given[0], overlay)

@@ -21,7 +21,9 @@ def test_impact_is_the_cli_json_plus_the_revision(client, seed: Portfolio):
         capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "200"}, check=True,
     )  # fmt: skip
     assert api.pop("revision") == seed.revision and api.pop("stale") is False
-    assert api == json.loads(cli.stdout)
+    everything = json.loads(cli.stdout)
+    assert (api.pop("limit"), everything.pop("limit")) == (1000, None)  # the API pages, the CLI need not
+    assert api == everything
 
 
 def test_impact_of_hint_is_evidenced_hop_by_hop(client):
@@ -174,3 +176,14 @@ def test_a_streamed_body_over_the_limit_is_refused_with_413(client):
     problem(
         client.post("/api/v1/scenarios", content=chunks(), headers={"content-type": "application/json"}), 413
     )
+
+
+def test_a_large_impact_comes_a_page_at_a_time(client):
+    whole = client.get("/api/v1/impact", params={"down": "hint"}).json()
+    page = client.get("/api/v1/impact", params={"down": "hint", "limit": 5, "offset": 3}).json()
+    assert (page["total"], page["offset"], page["limit"]) == (whole["total"], 3, 5) and whole["total"] > 8
+    assert page["impacted"] == whole["impacted"][3:8]
+    assert page["summary"] == whole["summary"] and len(page["actors"]) <= 5
+    again = client.get("/api/v1/impact", params={"down": "hint", "limit": 5, "offset": 3})
+    assert again.json() == page and again.headers["content-type"] == "application/json"
+    assert problem(client.get("/api/v1/impact", params={"down": "hint", "limit": 0}), 422)
