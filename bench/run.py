@@ -118,7 +118,6 @@ def in_process(n: int, *, repeat: int = 5, portfolio: Portfolio | None = None) -
         "nx_ancestors_ms": round(nx_ms, 1),
         "rustworkx_ms": round(rx_ms, 2),
         "rustworkx_build_s": round(rx_build_s, 2),
-        "index_s": round(snapshot_s, 2),
     }
 
 
