@@ -52,7 +52,7 @@ import networkx as nx
 
 from graph.edges import confidence_rank, edge_rank, node_label, require_nodes, sorted_digraph
 from graph.errors import InvalidQuery
-from graph.impact import impact_states
+from graph.impact import ImpactIndex, impact_states
 from graph.model import Confidence
 
 __all__ = ["Criticality", "NodeCriticality", "PairFailure", "critical", "dominator_tree", "required_units"]
@@ -247,8 +247,9 @@ def critical(
     if max_pairs < 0:
         raise InvalidQuery("max_pairs must be 0 or more")
     pool = require_nodes(G, candidates) if candidates is not None else tuple(sorted(G.nodes))
+    index = ImpactIndex(G)  # one for every run below
     single: dict[str, dict[str, str]] = {
-        x: impact_states(G, [x], min_confidence=min_confidence) for x in pool
+        x: impact_states(G, [x], min_confidence=min_confidence, index=index) for x in pool
     }
     single_down = {x: _down_set(states) for x, states in single.items()}
     killers: dict[str, set[str]] = {n: {n} for n in G.nodes}
@@ -297,7 +298,7 @@ def critical(
     pair_list, truncated = _candidate_pairs(G, killers, single_down, min_rank, max_pairs)
     pairs = []
     for x, y in pair_list:
-        together = _down_set(impact_states(G, [x, y], min_confidence=min_confidence))
+        together = _down_set(impact_states(G, [x, y], min_confidence=min_confidence, index=index))
         alone = single_down.get(x, frozenset({x})) | single_down.get(y, frozenset({y}))
         breaks = together - alone - {x, y}
         if breaks:

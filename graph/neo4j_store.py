@@ -43,9 +43,8 @@ from graph.store import LoadResult, Progress, StoreUnavailable
 __all__ = ["COMMON_LABEL", "Neo4jStore"]
 
 COMMON_LABEL = "Node"
-DEFAULT_BATCH_SIZE = (
-    5000  # rows per UNWIND statement and transaction: 500 loaded 2,500 rels/s, 5,000 about 12,000
-)
+# Rows per UNWIND statement and transaction: 500 loaded 2,500 relationships/s here, 5,000 about 10,000.
+DEFAULT_BATCH_SIZE = 5000
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 T = TypeVar("T")
