@@ -28,7 +28,7 @@ from graph.exports import FORMATS, export
 from graph.model import Confidence, Portfolio, to_networkx
 from graph.store import StoreUnavailable
 from graph.stores import open_store
-from loaders import LoadError, load_portfolio
+from loaders import LoadError
 from loaders.interchange import load_any
 
 cli = typer.Typer(
@@ -146,13 +146,16 @@ def _parse_tables(p: Portfolio) -> None:
 @cli.command()
 def parse(
     path: Annotated[
-        Path | None, typer.Argument(help="A portfolio document (default: the shipped seed + overlay).")
+        Path | None,
+        typer.Argument(
+            help="A portfolio document, or any file --portfolio takes (default: the shipped seed + overlay)."
+        ),
     ] = None,
     overlay: OverlayOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Parse a portfolio document into nodes, evidence-backed edges and data-quality findings."""
-    p = load_portfolio(path, overlay)
+    p = load_any(path, overlay)
     if as_json:
         print_json(p.to_dict())
     else:
@@ -359,7 +362,7 @@ def load(portfolio: PortfolioOpt = None, overlay: OverlayOpt = None, neo4j_uri: 
     settings = Settings(store="neo4j")
     if neo4j_uri is not None:
         settings = settings.model_copy(update={"neo4j_uri": neo4j_uri})
-    parsed = load_portfolio(portfolio or settings.portfolio, overlay)
+    parsed = load_any(portfolio or settings.portfolio, overlay)
     started = time.perf_counter()
     store = open_store(settings)
     try:

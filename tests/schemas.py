@@ -1,13 +1,11 @@
-"""The official schemas in ``shared/schemas`` beside the repository, offline: ArchiMate XSDs, Backstage JSON.
-
-CI clones the repository next to ``shared/``; a missing schema fails under ``CI=true`` and skips elsewhere.
+"""The official schemas vendored in ``tests/vendor`` (sources and licences in its SOURCES.md), used offline:
+ArchiMate XSDs, Backstage JSON. Nothing outside the repository is read.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +16,16 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
 REPO = Path(__file__).resolve().parents[1]
-SCHEMAS = REPO / ".." / "shared" / "schemas"
+SCHEMAS = REPO / "tests" / "vendor"
 ARCHIMATE = SCHEMAS / "archimate"
 BACKSTAGE = SCHEMAS / "backstage"
 
 
 def require(path: Path) -> Path:
-    """``path`` if it exists; else fail under CI=true, skip with the reason elsewhere."""
-    if path.exists():
-        return path
-    reason = f"schema not found: {path.resolve()} (shared/schemas must sit beside the repository)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+    """``path``, which the repository ships; a missing one fails the test (never skips)."""
+    if not path.exists():
+        pytest.fail(f"vendored schema missing: {path.relative_to(REPO)} (see tests/vendor/SOURCES.md)")
+    return path
 
 
 class _LocalSchemas(etree.Resolver):

@@ -2,7 +2,8 @@
 # Include from the top Makefile:   include dev/neo4j/neo4j.mk
 #
 #   make neo4j-install   fetch the jars into $(NEO4J_HOME)/lib (once; later runs work offline from ~/.m2)
-#   make neo4j-start     install if needed, start, wait until Bolt answers (NEO4J_START_TIMEOUT, 180 s)
+#   make neo4j-start     install if needed, start, wait until Bolt answers (NEO4J_START_TIMEOUT, 180 s);
+#                        writes .env with the connection settings when there is none
 #   make neo4j-stop      clean shutdown
 #   make neo4j-status    prints whether it runs (never fails)
 #
@@ -38,8 +39,11 @@ $(foreach v,NEO4J_HOME NEO4J_HEAP NEO4J_START_TIMEOUT NEO4J_STOP_TIMEOUT,$(if $(
 neo4j-install:
 	@bash $(NEO4J_SCRIPT) install
 
+# The first start also writes the repository's .env (git-ignored) when there is none, so `eagraph load` and
+# `eagraph serve --store neo4j` reach this server with no hand copying; an existing .env is never touched.
 neo4j-start:
 	@bash $(NEO4J_SCRIPT) start
+	@bash $(NEO4J_SCRIPT) write-env $(NEO4J_ENV_FILE)
 
 neo4j-stop:
 	@bash $(NEO4J_SCRIPT) stop

@@ -8,6 +8,7 @@
 #   dev/neo4j/neo4j.sh stop      SIGTERM + wait for a clean shutdown (no-op if not running)
 #   dev/neo4j/neo4j.sh status    exit 0 if running, 3 if not
 #   dev/neo4j/neo4j.sh restart
+#   dev/neo4j/neo4j.sh write-env F  write the connection settings to F (a .env) unless F exists already
 #
 # Environment (defaults):
 #   NEO4J_HOME=<repo>/.neo4j   NEO4J_BOLT_PORT=7687   NEO4J_HTTP_PORT=7474   NEO4J_HEAP=512m (-Xms/-Xmx)
@@ -269,11 +270,33 @@ cmd_status() {
     return 3
 }
 
+# --- write-env FILE: the dev server's connection settings for eagraph and make, when FILE does not exist ---
+cmd_write_env() {
+    local file=${1:?usage: neo4j.sh write-env FILE}
+    if [[ -e $file ]]; then
+        say "$file exists: left as it is"
+        return 0
+    fi
+    (
+        umask 077
+        cat >"$file" <<EOF
+# Written by 'make neo4j-start' for the dev Neo4j on this machine (git-ignored; delete it to have it written
+# again). eagraph reads it from the repository root, make includes it; the environment wins over it.
+# The dev password is for this machine only: a deployment sets its own NEO4J_PASSWORD (see .env.example).
+NEO4J_URI=${NEO4J_URI:-bolt://127.0.0.1:$NEO4J_BOLT_PORT}
+NEO4J_USER=$NEO4J_USER
+NEO4J_PASSWORD=$NEO4J_PASSWORD
+EOF
+    )
+    say "wrote $file: NEO4J_URI, NEO4J_USER and NEO4J_PASSWORD of the dev server, for eagraph load and serve"
+}
+
 case ${1:-} in
     install) cmd_install ;;
+    write-env) cmd_write_env "${2:-}" ;;
     start) cmd_start ;;
     stop) cmd_stop ;;
     restart) cmd_stop; cmd_start ;;
     status) cmd_status ;;
-    *) echo "usage: $0 install|start|stop|restart|status" >&2; exit 2 ;;
+    *) echo "usage: $0 install|start|stop|restart|status|write-env FILE" >&2; exit 2 ;;
 esac

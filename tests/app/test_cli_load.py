@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -66,3 +67,81 @@ def test_a_bad_document_is_refused_before_any_connection(tmp_path: Path) -> None
     assert res.stderr.strip().splitlines() == [
         f"error: {bad}: no table header 'System  Beskrivelse' found; is this a portfolio table?"
     ]
+
+
+SCRIPT = REPO / "dev" / "neo4j" / "neo4j.sh"
+
+
+def _bare_env() -> dict[str, str]:
+    """The environment without any Neo4j or eagraph setting: what a newcomer's shell has."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "EAGRAPH_"))}
+
+
+def _write_env(file: Path, server: Neo4jServer) -> subprocess.CompletedProcess[str]:
+    """What `make neo4j-start` runs after the server is up (dev/neo4j/neo4j.mk)."""
+    env = {
+        **_bare_env(),
+        "NEO4J_URI": server.uri,
+        "NEO4J_USER": server.user,
+        "NEO4J_PASSWORD": server.password,
+    }
+    return subprocess.run(
+        ["bash", str(SCRIPT), "write-env", str(file)], capture_output=True, text=True, timeout=30, env=env
+    )
+
+
+@pytest.mark.neo4j
+def test_after_make_neo4j_start_a_plain_eagraph_load_reaches_the_dev_server_with_no_hand_copying(
+    neo4j_server: Neo4jServer, empty_neo4j: Driver, tmp_path: Path
+) -> None:
+    assert _write_env(tmp_path / ".env", neo4j_server).returncode == 0
+    res = subprocess.run(
+        [*EAGRAPH, "load"], capture_output=True, text=True, timeout=120, env=_bare_env(), cwd=tmp_path
+    )
+    assert res.returncode == 0, res.stderr
+    assert f"{neo4j_server.uri}: revision" in res.stdout
+    assert (tmp_path / ".env").stat().st_mode & 0o077 == 0  # a password: readable by its owner only
+
+
+@pytest.mark.neo4j
+def test_without_an_env_file_the_password_must_come_from_the_environment(
+    neo4j_server: Neo4jServer, tmp_path: Path
+) -> None:
+    res = subprocess.run(
+        [*EAGRAPH, "load", "--neo4j-uri", neo4j_server.uri],
+        capture_output=True, text=True, timeout=120, env=_bare_env(), cwd=tmp_path,
+    )  # fmt: skip
+    assert res.returncode == 1
+    assert res.stderr.strip().splitlines() == [
+        f"error: Neo4j at {neo4j_server.uri} refused user 'neo4j': NEO4J_PASSWORD is not set"
+    ]
+
+
+def test_make_neo4j_start_never_overwrites_an_existing_env_file(tmp_path: Path) -> None:
+    mine = tmp_path / ".env"
+    mine.write_text("NEO4J_PASSWORD=my-own-secret\n")
+    server = Neo4jServer("bolt://127.0.0.1:7687", "neo4j", "dev-password")
+    done = _write_env(mine, server)
+    assert done.returncode == 0 and "left as it is" in done.stdout
+    assert mine.read_text() == "NEO4J_PASSWORD=my-own-secret\n"
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("fmt, name", [("graphml", "seed.graphml"), ("node-link", "seed.json")])
+def test_eagraph_load_takes_every_format_portfolio_promises(
+    neo4j_server: Neo4jServer, empty_neo4j: Driver, seed: Portfolio, tmp_path: Path, fmt: str, name: str
+) -> None:
+    exported = run("export", "--format", fmt, "--output", str(tmp_path / name))
+    assert exported.returncode == 0, exported.stderr
+    res = run("load", "--portfolio", str(tmp_path / name), env=neo4j_server.env())
+    assert res.returncode == 0, res.stderr
+    assert f"{len(seed.nodes)} nodes, {len(seed.edges)} edges" in res.stdout
+    assert count(empty_neo4j, "MATCH (n:Node) RETURN count(n)") == len(seed.nodes)
+    assert count(empty_neo4j, "MATCH ()-[r]->() RETURN count(r)") == len(seed.edges)
+
+
+def test_eagraph_parse_reads_an_exported_graph_as_well_as_a_document(seed: Portfolio, tmp_path: Path) -> None:
+    assert run("export", "--format", "graphml", "--output", str(tmp_path / "seed.graphml")).returncode == 0
+    res = run("parse", str(tmp_path / "seed.graphml"), "--json")
+    assert res.returncode == 0, res.stderr
+    assert '"edges"' in res.stdout and res.stdout.count('"evidence"') == len(seed.edges)

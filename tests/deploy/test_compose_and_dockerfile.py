@@ -1,7 +1,7 @@
 """docker-compose.yml and the Dockerfile, checked without a Docker engine.
 
-The compose file is validated against the Compose Specification schema in ../shared/schemas (next to the
-repository here and in CI); the Dockerfile is linted by hadolint from PyPI. Under CI=true a missing schema or
+The compose file is validated against the Compose Specification schema vendored in tests/vendor/compose (its
+source and licence in tests/vendor/SOURCES.md); the Dockerfile is linted by hadolint from PyPI. Under CI=true a missing schema or
 linter fails the test instead of skipping it.
 """
 
@@ -21,7 +21,7 @@ from ruamel.yaml import YAML
 
 from tests.conftest import REPO, ci
 
-SCHEMA = REPO.parent / "shared" / "schemas" / "compose" / "compose-spec.json"
+SCHEMA = REPO / "tests" / "vendor" / "compose" / "compose-spec.json"
 COMPOSE = REPO / "docker-compose.yml"
 DOCKERFILE = REPO / "Dockerfile"
 
