@@ -33,13 +33,17 @@ def get_service(request: Request) -> GraphService:
 
 def get_snapshot(service: Annotated[GraphService, Depends(get_service)], response: Response) -> Snapshot:
     snap = service.snapshot()
-    response.headers.update(_answer_headers(snap))
+    response.headers.update(_answer_headers(snap, service.latest_revision))
     return snap
 
 
-def _answer_headers(snap: Snapshot) -> dict[str, str]:
-    """The revision an answer was computed on, and whether it is stale (the store does not answer)."""
-    return {"X-Eagraph-Revision": snap.revision, "X-Eagraph-Stale": "true" if snap.stale else "false"}
+def _answer_headers(snap: Snapshot, latest: str | None = None) -> dict[str, str]:
+    """The revision an answer was computed on, whether it is stale (the store does not answer), and the
+    store's newer revision while that one is still being built."""
+    headers = {"X-Eagraph-Revision": snap.revision, "X-Eagraph-Stale": "true" if snap.stale else "false"}
+    if latest is not None and latest != snap.revision:
+        headers["X-Eagraph-Latest-Revision"] = latest
+    return headers
 
 
 Service = Annotated[GraphService, Depends(get_service)]
@@ -188,6 +192,7 @@ def get_dependents(
     tags=["analysis"],
 )
 def get_impact(
+    service: Service,
     snap: Snap,
     down: Down,
     min_confidence: MinConfidence = Confidence.INFERRED,
@@ -199,7 +204,9 @@ def get_impact(
     # The page is rendered once per revision and question (the bytes are cached on the snapshot), so it
     # goes out as it is rather than through the response model again.
     body = snap.impact_page(down, min_confidence.value, offset, limit)
-    return Response(body, media_type="application/json", headers=_answer_headers(snap))
+    return Response(
+        body, media_type="application/json", headers=_answer_headers(snap, service.latest_revision)
+    )
 
 
 @reads.get(
@@ -314,11 +321,16 @@ ExportName = StrEnum("ExportName", {f.replace("-", "_"): f for f in FORMATS})  #
     },
     tags=["interchange"],
 )
-def get_export(snap: Snap, fmt: Annotated[ExportName, Path(description="An export format.")]) -> Response:
+def get_export(
+    service: Service, snap: Snap, fmt: Annotated[ExportName, Path(description="An export format.")]
+) -> Response:
     name = fmt.value
     media_type, text = snap.export(name)
     filename = f"eagraph-{snap.revision}{FORMATS[name].extension}"
-    headers = {"Content-Disposition": f'inline; filename="{filename}"', **_answer_headers(snap)}
+    headers = {
+        "Content-Disposition": f'inline; filename="{filename}"',
+        **_answer_headers(snap, service.latest_revision),
+    }
     return Response(text, media_type=media_type, headers=headers)
 
 

@@ -6,8 +6,9 @@
 * ``InvalidEdit`` → 422 ``urn:eagraph:problem:invalid-edit``;
 * a malformed parameter or body → 422 ``urn:eagraph:problem:invalid-request``, with ``errors`` (where and
   what, never the input itself);
-* ``StoreUnavailable`` → 503 ``urn:eagraph:problem:store-unavailable``, ``LoadError`` (the configured
-  document cannot be read) → 503 ``urn:eagraph:problem:portfolio-unreadable``, both with ``Retry-After``;
+* ``StoreUnavailable`` → 503 ``urn:eagraph:problem:store-unavailable``, ``GraphBuilding`` (no revision is
+  ready to answer yet) → 503 ``urn:eagraph:problem:graph-building``, ``LoadError`` (the configured document
+  cannot be read) → 503 ``urn:eagraph:problem:portfolio-unreadable``, all with ``Retry-After``;
 * HTTP errors (an unknown route, a wrong method, a body over the limit) → their status, ``about:blank``;
 * anything else → 500 ``urn:eagraph:problem:internal``: logged here, details withheld from the client.
 """
@@ -25,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.schemas import Problem
+from app.service import GraphBuilding
 from graph.errors import AmbiguousName, InvalidEdit, InvalidQuery, NodeNotFound
 from graph.store import StoreUnavailable
 from loaders import LoadError
@@ -152,6 +154,16 @@ def _handlers() -> dict[type[Exception] | int, Handler]:
             headers={"Retry-After": "5"},
         )
 
+    async def building(request: Request, exc: GraphBuilding) -> JSONResponse:
+        return problem(
+            request,
+            503,
+            str(exc),
+            kind="graph-building",
+            title="Graph being built",
+            headers={"Retry-After": "1"},
+        )
+
     async def unreadable(request: Request, exc: LoadError) -> JSONResponse:
         return problem(
             request,
@@ -177,6 +189,7 @@ def _handlers() -> dict[type[Exception] | int, Handler]:
         InvalidEdit: invalid_edit,
         RequestValidationError: invalid_request,
         StoreUnavailable: unavailable,
+        GraphBuilding: building,
         LoadError: unreadable,
         StarletteHTTPException: http_error,
         Exception: internal,

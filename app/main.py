@@ -6,25 +6,20 @@ Run it with ``eagraph serve`` or ``uvicorn --factory app.main:create_app``.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from starlette.concurrency import run_in_threadpool
 
 from app import errors, web
 from app.api import admin, probes, reads, require_api_key
 from app.errors import problem_responses
 from app.service import GraphService
 from app.settings import Settings
-from graph.store import GraphStore, StoreUnavailable
-from loaders import LoadError
+from graph.store import GraphStore
 
 __all__ = ["create_app"]
-
-log = logging.getLogger("eagraph.api")
 
 DESCRIPTION = """\
 What breaks if hINT is down? The portfolio as a dependency graph (`A → B`: A depends on B), and answers
@@ -45,14 +40,9 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # Warm up, so the first visitor does not wait for the parse. A failure must not stop the server:
-        # /ready reports it, and every request retries.
-        try:
-            await run_in_threadpool(service.snapshot)
-        except (StoreUnavailable, LoadError) as exc:
-            log.warning("store not ready at start-up: %s", exc)
-        except Exception:
-            log.exception("store not ready at start-up")
+        # The first snapshot is built in the background: the server listens at once (/health answers, /ready
+        # is 503 until a snapshot can answer), and a failure is reported by /ready, never fatal.
+        service.start()
         yield
         service.close()
 

@@ -141,7 +141,7 @@ class LastGood(Generic[T]):
         except StoreUnavailable as exc:
             self._failed(exc)
             return self._answer(exc)
-        self._succeeded(value)
+        self.record(value)
         return value
 
     def _answer(self, error: StoreUnavailable | None) -> T:
@@ -168,7 +168,9 @@ class LastGood(Generic[T]):
                 self._delay = min(self._delay * 2, self._recheck_max)
             self._next_check = now + self._delay
 
-    def _succeeded(self, value: T) -> None:
+    def record(self, value: T) -> None:
+        """A value read from the store by other means (a background build): the newest last good value, and
+        proof that the store answers."""
         with self._lock:
             if self._outage is not None:
                 log.warning("store answers again after %.1f s", self._clock() - self._outage.since)

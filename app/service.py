@@ -11,7 +11,9 @@ middle of a request never mixes two revisions, and a new revision starts with em
 from __future__ import annotations
 
 import gc
+import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import asdict, dataclass, field, replace
@@ -24,7 +26,6 @@ import orjson
 from app.layout import GraphView, layered_layout
 from app.resilience import LastGood, within
 from app.settings import Settings
-from app.store import build_store
 from graph.analysis import (
     Criticality,
     Cycles,
@@ -41,9 +42,12 @@ from graph.exports import export
 from graph.impact import ImpactIndex
 from graph.model import Portfolio, to_networkx
 from graph.store import GraphStore, LoadResult, StoreUnavailable
+from graph.stores import open_store
 from loaders.interchange import load_any
 
-__all__ = ["LRU", "GraphService", "Snapshot"]
+__all__ = ["LRU", "GraphBuilding", "GraphService", "Rebuilder", "Snapshot"]
+
+log = logging.getLogger("eagraph.api")
 
 _SUMMARY = ("id", "name", "short", "kind", "labels", "aliases", "category")
 ANSWERS = 8  # computed impact answers kept per revision (each holds a few arrays of the graph's size)
@@ -207,14 +211,29 @@ class Snapshot:
         return layered_layout(self.graph)
 
 
+class GraphBuilding(Exception):
+    """No revision is ready to answer yet: the first snapshot is being built (a 503 with ``Retry-After``)."""
+
+
 class GraphService:
-    """The store (built on first use, never at import or app creation) and the current :class:`Snapshot`."""
+    """The store (built on first use, never at import or app creation) and the current :class:`Snapshot`.
+
+    Snapshots are built in the background, one build at a time (:class:`Rebuilder`): a request never waits
+    for one. While a new revision is built, requests are answered from the previous one, which every answer
+    names (``revision``), and the header ``X-Eagraph-Latest-Revision`` names the one on its way. The new
+    snapshot replaces the old by one reference assignment. With no snapshot at all yet, a request is a 503
+    (:class:`GraphBuilding`), and ``/ready`` stays 503 until a snapshot can answer.
+    """
 
     def __init__(self, settings: Settings, store: GraphStore | None = None) -> None:
         self.settings = settings
         self._store = store
+        # A memory store the service opens itself starts empty; the builder loads the configured portfolio.
+        self._initial_load = store is None and settings.store == "memory"
         self._snapshot: Snapshot | None = None
+        self.latest_revision: str | None = None  # the store's revision as last seen by a request
         self._lock = threading.Lock()
+        self._builder = Rebuilder(self._build, retry_after=BUILD_RETRY)
         self._last_good = LastGood(
             Snapshot.as_stale,
             deadline=settings.store_timeout,
@@ -227,7 +246,7 @@ class GraphService:
         if self._store is None:
             with self._lock:
                 if self._store is None:
-                    self._store = build_store(self.settings)
+                    self._store = open_store(self.settings, timeout=self.settings.store_timeout)
         return self._store
 
     def snapshot(self) -> Snapshot:
@@ -235,53 +254,152 @@ class GraphService:
         return self._last_good.get(self._current)
 
     def _current(self) -> Snapshot:
-        """The store's current revision, rebuilt only when the store's revision has changed."""
+        """The snapshot of the store's revision; while that one is built, the previous one."""
         store = self.store
         revision = store.revision()
+        self.latest_revision = revision
         current = self._snapshot
         if current is not None and current.revision == revision:
             return current
-        with self._lock:
-            current = self._snapshot
-            if current is not None and current.revision == revision:
-                return current
-            try:
-                portfolio = store.read()
-            except LookupError:
-                raise StoreUnavailable(
-                    f"the {store.name} store holds no portfolio yet; load one (eagraph load)"
-                ) from None
-            current = Snapshot.of(portfolio)
-            self._snapshot = current
-            # A large graph is millions of long-lived objects: keep the cyclic collector from walking them
-            # again and again (a full collection over a million-edge graph takes about a second).
-            gc.collect()
-            gc.freeze()
+        if revision is not None or self._initial_load:
+            self._builder.request()
+        if current is not None:
             return current
+        error = self._builder.error
+        if error is not None:
+            raise error
+        if revision is None and not self._initial_load:
+            raise StoreUnavailable(f"the {store.name} store holds no portfolio yet; load one (eagraph load)")
+        raise GraphBuilding(
+            f"the graph of revision {revision} is being built" if revision else "the portfolio is being read"
+        )
+
+    def start(self) -> None:
+        """Begin building the first snapshot in the background (the server starts without waiting)."""
+        self._builder.request()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no build is asked for or running (tests, and a CLI that wants a ready service)."""
+        return self._builder.wait_idle(timeout)
+
+    def _build(self) -> None:
+        """One build, on the builder's thread: the store's current revision made into the current snapshot."""
+        store = self.store
+        if self._initial_load:
+            store.load(load_any(self.settings.portfolio))
+            self._initial_load = False
+        revision = store.revision()
+        current = self._snapshot
+        if revision is None or (current is not None and current.revision == revision):
+            return
+        portfolio = store.read()
+        if current is not None and portfolio.revision == current.revision:
+            return
+        self._snapshot = built = Snapshot.of(portfolio)
+        self._last_good.record(built)
+        del current, portfolio, built
+        # A large graph is millions of long-lived objects: frozen, the cyclic collector stops walking them on
+        # every full collection. The previous snapshot was frozen too, and networkx graphs hold reference
+        # cycles (a graph and its cached views), so it is unfrozen and collected first, or every reload would
+        # keep the graph before it for ever.
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def reload(self) -> LoadResult:
         """Parse the configured portfolio again and load it; a document that fails to parse changes nothing."""
-        return self.store.load(load_any(self.settings.portfolio))
+        result = self.store.load(load_any(self.settings.portfolio))
+        self._builder.request()
+        return result
 
     def readiness(self) -> tuple[str, str, int, int]:
-        """(store name, revision, nodes, edges) when the store answers now; raises StoreUnavailable if not."""
+        """(store name, revision, nodes, edges) of the snapshot that answers, when the store answers now too;
+        raises StoreUnavailable (or GraphBuilding) if not."""
         try:
-            return within(self.settings.store_timeout, self._readiness)
+            snap = within(self.settings.store_timeout, self._current)
         except StoreUnavailable as exc:
             last = self._last_good.last
             if last is None:
                 raise
             raise StoreUnavailable(f"{exc}; reads answer from revision {last.revision}, stale") from exc
-
-    def _readiness(self) -> tuple[str, str, int, int]:
-        store = self.store
-        store.ping()
-        revision = store.revision()
-        if revision is None:
-            raise StoreUnavailable(f"the {store.name} store holds no portfolio yet; load one (eagraph load)")
-        nodes, edges = store.counts()
-        return store.name, revision, nodes, edges
+        return self.store.name, snap.revision, len(snap.portfolio.nodes), len(snap.portfolio.edges)
 
     def close(self) -> None:
+        self._builder.stop()
         if self._store is not None:
             self._store.close()
+
+
+BUILD_RETRY = 2.0  # seconds before a failed build is tried again on request
+
+
+class Rebuilder:
+    """Runs ``build`` on one background thread whenever asked, one run at a time; asks that arrive during a
+    run make one more run after it (which then sees the newest revision), never a queue of runs.
+
+    The thread is started on the first ask and lives on: every snapshot is built by the same thread, so the
+    C allocator serves them all from one arena and a freed snapshot's memory is reused by the next (a new
+    thread per build would spread them over a new arena each time).
+
+    The last run's error is kept (``error``) until a run succeeds; after a failure a new run starts only
+    ``retry_after`` seconds later, so a broken document or a store that is down is not retried per request.
+
+    >>> runs = []
+    >>> r = Rebuilder(lambda: runs.append(1), retry_after=0)
+    >>> r.request(); r.wait_idle(5), len(runs)
+    (True, 1)
+    """
+
+    def __init__(self, build: Callable[[], None], *, retry_after: float) -> None:
+        self._build = build
+        self._retry_after = retry_after
+        self._cv = threading.Condition()
+        self._asked = False
+        self._running = False
+        self._thread: threading.Thread | None = None
+        self._not_before = 0.0
+        self._stopped = False
+        self.error: Exception | None = None
+
+    def request(self) -> None:
+        with self._cv:
+            if self._stopped or self._asked or time.monotonic() < self._not_before:
+                return
+            self._asked = True
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._serve, name="eagraph-snapshot-build", daemon=True
+                )
+                self._thread.start()
+            self._cv.notify_all()
+
+    def _serve(self) -> None:
+        while True:
+            with self._cv:
+                self._running = False
+                self._cv.notify_all()
+                self._cv.wait_for(lambda: self._asked or self._stopped)
+                if self._stopped:
+                    return
+                self._asked, self._running = False, True
+            try:
+                self._build()
+            except Exception as exc:  # kept for the requests to report (errors map it to a problem)
+                log.warning("building the graph failed: %s", exc)
+                with self._cv:
+                    self.error = exc
+                    self._not_before = time.monotonic() + self._retry_after
+            else:
+                with self._cv:
+                    self.error = None
+
+    def stop(self) -> None:
+        """End the thread after the run under way, if any (the service is closing)."""
+        with self._cv:
+            self._stopped = True
+            self._cv.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until nothing is asked for or running; ``False`` if that took longer than ``timeout`` s."""
+        with self._cv:
+            return self._cv.wait_for(lambda: not self._asked and not self._running, timeout)

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     store_timeout: float = Field(3.0, gt=0)  # seconds a request waits for the store
     store_recheck: float = Field(0.5, ge=0)  # first back-off before the store is asked again, doubling …
     store_recheck_max: float = Field(5.0, ge=0)  # … up to this
+    # Writers to Neo4j take turns: a load waits this long for another one to finish, and holds the lock for a
+    # lease it renews (a writer that dies frees it when the lease runs out).
+    lock_wait: float = Field(300.0, ge=0)
+    lock_lease: float = Field(60.0, ge=3)
 
     @field_validator("api_key", mode="before")
     @classmethod

@@ -20,15 +20,30 @@ by ``(id, revision)``, so a new revision is written *beside* the current one, ba
 (``UNWIND $rows … MERGE``, one transaction per batch). Readers only read rows of the revision named by the
 ``:Revision {current: true}`` node. When every batch is in, one transaction checks that the new revision is
 complete (its counts equal the portfolio's) and flips ``current`` to it. Only then are the rows of other
-revisions deleted. A load that fails midway never flips, skips the cleanup and so leaves the previous revision
-whole; its partial rows are removed by the next successful load. Loading the current revision again writes
-the same rows over themselves: no count changes.
+revisions deleted, by a statement that reads the current revision itself (so it can never delete the current
+one, nor anything when none is current). A load that fails midway never flips, skips the cleanup and so
+leaves the previous revision whole; its partial rows are removed by the next successful load. Loading the
+current revision again writes the same rows over themselves: no count changes.
+
+Writers, one at a time
+----------------------
+A load holds the database's writer lock from its first batch to the end of its cleanup: one
+``(:WriterLock {name: "eagraph"})`` node with an ``owner`` (host, process, a random id), what it is doing,
+``since`` and ``expires``. It exists only while a writer holds it. A second writer (another ``eagraph load``,
+the API's reload, the compose loader) waits for it, up to ``lock_wait`` seconds, then fails in one line naming
+the holder. The holder renews its lease as it goes; a writer that dies stops renewing, and once its lease has
+run out the next writer takes the lock over. The flip checks, in its own transaction, that this writer still
+holds the lock: a load whose lease was taken over never makes anything current.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
+import socket
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,7 +57,14 @@ from graph.store import LoadResult, Progress, StoreUnavailable
 
 __all__ = ["COMMON_LABEL", "Neo4jStore"]
 
+log = logging.getLogger("eagraph.neo4j")
+
 COMMON_LABEL = "Node"
+LOCK_NAME = "eagraph"  # one writer lock per database
+DEFAULT_RETRY_TIME = 15.0  # seconds the driver retries one transaction through transient errors
+DEFAULT_CONNECTION_TIMEOUT = 10.0  # seconds one connection attempt may take
+DEFAULT_LOCK_LEASE = 60.0  # seconds a writer holds the lock without renewing it (renewed every third of it)
+DEFAULT_LOCK_WAIT = 300.0  # seconds a second writer waits for the first before giving up
 # Rows per UNWIND statement and transaction: 500 loaded 2,500 relationships/s here, 5,000 about 10,000.
 DEFAULT_BATCH_SIZE = 5000
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -54,6 +76,7 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT eagraph_node_id IF NOT EXISTS FOR (n:Node) REQUIRE (n.id, n.revision) IS UNIQUE",
     "CREATE CONSTRAINT eagraph_finding_seq IF NOT EXISTS FOR (f:Finding) REQUIRE (f.revision, f.seq) IS UNIQUE",
     "CREATE CONSTRAINT eagraph_revision IF NOT EXISTS FOR (r:Revision) REQUIRE r.revision IS UNIQUE",
+    "CREATE CONSTRAINT eagraph_writer_lock IF NOT EXISTS FOR (l:WriterLock) REQUIRE l.name IS UNIQUE",
     "CREATE INDEX eagraph_node_revision IF NOT EXISTS FOR (n:Node) ON (n.revision)",
     "CREATE INDEX eagraph_node_name IF NOT EXISTS FOR (n:Node) ON (n.name)",
 )
@@ -99,12 +122,44 @@ WITH rev
 MATCH (r:Revision)
 SET r.current = (r.revision = $revision)
 """
+# Cleanup reads the current revision in the same statement that deletes: with no current revision it deletes
+# nothing, and it never deletes the current one, whoever made it current (a cleanup that ran late, after
+# another load's flip, once emptied the database).
 DELETE_STALE: LiteralString = """
+MATCH (cur:Revision {current: true})
 MATCH (n:Node|Finding|Revision)
-WHERE n.revision IS NULL OR n.revision <> $revision
+WHERE n.revision IS NULL OR n.revision <> cur.revision
 WITH n LIMIT $batch
 DETACH DELETE n
 RETURN count(*) AS deleted
+"""
+
+# --- the writer lock: one node, held by one writer at a time, for a lease the holder renews -------------
+# Taking the node's write lock first (REMOVE of a property it never has) makes a second writer's transaction
+# wait here, so the owner read below is the committed one.
+LOCK_TAKE: LiteralString = """
+MERGE (l:WriterLock {name: $name})
+REMOVE l.__eagraph_lock__
+WITH l, l.owner IS NULL OR l.owner = $owner OR l.expires < datetime() AS free
+SET l.owner = CASE WHEN free THEN $owner ELSE l.owner END,
+    l.what = CASE WHEN free THEN $what ELSE l.what END,
+    l.since = CASE WHEN free THEN datetime() ELSE l.since END,
+    l.expires = CASE WHEN free THEN datetime() + duration({seconds: $lease}) ELSE l.expires END
+RETURN free, l.owner AS owner, l.what AS what, toString(l.since) AS since, toString(l.expires) AS expires
+"""
+LOCK_RENEW: LiteralString = """
+MATCH (l:WriterLock {name: $name, owner: $owner})
+SET l.expires = datetime() + duration({seconds: $lease})
+RETURN count(l) AS held
+"""
+LOCK_HELD: LiteralString = """
+MATCH (l:WriterLock {name: $name})
+REMOVE l.__eagraph_lock__
+RETURN l.owner = $owner AND l.expires >= datetime() AS held
+"""
+LOCK_RELEASE: LiteralString = """
+MATCH (l:WriterLock {name: $name, owner: $owner})
+DELETE l
 """
 
 # --- reads: only rows of the current revision -----------------------------------------------------------
@@ -247,6 +302,19 @@ class IncompleteRevision(Exception):
     """The rows of a revision do not add up to the portfolio: another load removed some midway."""
 
 
+class LostLock(Exception):
+    """The writer lock's lease ran out and another writer took it: this load must not make anything current."""
+
+
+@dataclass
+class _Lease:
+    """The writer lock as one writer holds it: whose it is, and when it was last renewed."""
+
+    owner: str
+    what: str
+    renewed: float
+
+
 class Neo4jStore:
     """The portfolio in a Neo4j database. Creating one does not connect; the first call does.
 
@@ -265,11 +333,15 @@ class Neo4jStore:
         password: str | None,
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
-        retry_time: float = 15.0,
-        connection_timeout: float = 10.0,
+        retry_time: float = DEFAULT_RETRY_TIME,
+        connection_timeout: float = DEFAULT_CONNECTION_TIMEOUT,
+        lock_lease: float = DEFAULT_LOCK_LEASE,
+        lock_wait: float = DEFAULT_LOCK_WAIT,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        self.lock_lease = lock_lease
+        self.lock_wait = lock_wait
         self.uri = uri
         self.user = user
         self.batch_size = batch_size
@@ -333,23 +405,81 @@ class Neo4jStore:
         self._schema_ready = True
 
     def load(self, portfolio: Portfolio, *, progress: Progress | None = None) -> LoadResult:
-        """Write the portfolio as a new revision, make it current in one transaction, then remove the rest."""
+        """Write the portfolio as a new revision, make it current in one transaction, then remove the rest.
+
+        The whole load holds the database's writer lock, so concurrent writers (``eagraph load``, the API's
+        reload, the compose loader) run one after another; a second writer waits up to ``lock_wait`` seconds.
+        """
         self.ping()
         self.ensure_schema()
         revision = portfolio.revision
-        previous = self.revision()
-        statements = self._write_statements(portfolio)
-        total = sum(len(rows) for _, rows in statements)
-        done = 0
-        with self._errors(f"load revision {revision}"), self._driver.session() as session:
-            for query, rows in statements:  # one transaction per batch, retried by the driver
-                session.execute_write(self._write_batch, query, rows, revision)
-                done += len(rows)
-                if progress is not None:
-                    progress(done, total)
-        self._flip(portfolio)
-        self._cleanup(revision)
+        with self._writer_lock(f"load of revision {revision} ({portfolio.document})") as lease:
+            previous = self.revision()
+            statements = self._write_statements(portfolio)
+            total = sum(len(rows) for _, rows in statements)
+            done = 0
+            with self._errors(f"load revision {revision}"), self._driver.session() as session:
+                for query, rows in statements:  # one transaction per batch, retried by the driver
+                    session.execute_write(self._write_batch, query, rows, revision)
+                    done += len(rows)
+                    self._renew(lease)
+                    if progress is not None:
+                        progress(done, total)
+            self._flip(portfolio, lease)
+            self._cleanup(lease)
         return LoadResult(revision, len(portfolio.nodes), len(portfolio.edges), changed=previous != revision)
+
+    # --- the writer lock ---------------------------------------------------------------------------------
+    @contextmanager
+    def _writer_lock(self, what: str) -> Iterator[_Lease]:
+        """Hold the database's writer lock for the block: wait for it (up to ``lock_wait`` seconds, then a
+        one-line :class:`StoreUnavailable` naming who holds it), renew it as the block goes on, release it
+        at the end. A writer that dies stops renewing, and its lease runs out: it never blocks for ever."""
+        lease = _Lease(f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}", what, 0.0)
+        self._take(lease)
+        try:
+            yield lease
+        finally:
+            try:
+                with self._errors("release the writer lock"):
+                    self._driver.execute_query(LOCK_RELEASE, name=LOCK_NAME, owner=lease.owner)
+            except StoreUnavailable as exc:  # its lease runs out on its own
+                log.warning("%s", exc)
+
+    def _take(self, lease: _Lease) -> None:
+        deadline = time.monotonic() + self.lock_wait
+        pause = 0.1
+        while True:
+            with self._errors("take the writer lock"):
+                record = self._driver.execute_query(
+                    LOCK_TAKE, name=LOCK_NAME, owner=lease.owner, what=lease.what, lease=self.lock_lease
+                ).records[0]
+            if record["free"]:
+                lease.renewed = time.monotonic()
+                return
+            if time.monotonic() >= deadline:
+                raise StoreUnavailable(
+                    f"Neo4j at {self.uri}: another writer holds the lock ({record['what']}, by "
+                    f"{record['owner']}, since {record['since']}, lease until {record['expires']}); waited "
+                    f"{self.lock_wait:g} s, try again when it is done"
+                )
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
+
+    def _renew(self, lease: _Lease) -> None:
+        """Extend the lease when a third of it has passed; a lease already taken over is a failed load."""
+        if time.monotonic() - lease.renewed < self.lock_lease / 3:
+            return
+        with self._errors("renew the writer lock"):
+            held = self._driver.execute_query(
+                LOCK_RENEW, name=LOCK_NAME, owner=lease.owner, lease=self.lock_lease
+            ).records[0]["held"]
+        if not held:
+            raise StoreUnavailable(
+                f"Neo4j at {self.uri}: the writer lock's lease ran out and another writer took it; "
+                "this load stops, the current revision stays"
+            )
+        lease.renewed = time.monotonic()
 
     def _write_statements(self, portfolio: Portfolio) -> list[tuple[LiteralString, Sequence[dict[str, Any]]]]:
         """Every batch of the load as (statement, rows): nodes grouped by labels, edges by type, findings."""
@@ -370,12 +500,16 @@ class Neo4jStore:
         out += [(MERGE_FINDINGS, batch) for batch in _batches(findings, self.batch_size)]
         return out
 
-    def _flip(self, portfolio: Portfolio) -> None:
-        """In one transaction: check the new revision is complete, then make it the current one."""
+    def _flip(self, portfolio: Portfolio, lease: _Lease) -> None:
+        """In one transaction: check this writer still holds the lock and the new revision is complete, then
+        make it the current one."""
         revision = portfolio.revision
         expected = _Counts(len(portfolio.nodes), len(portfolio.edges), len(portfolio.findings))
 
         def work(tx: ManagedTransaction) -> None:
+            held = tx.run(LOCK_HELD, name=LOCK_NAME, owner=lease.owner).single()
+            if held is None or not held["held"]:
+                raise LostLock(f"the writer lock's lease ran out before revision {revision} was complete")
             tx.run(DROP_EXTRA_FINDINGS, revision=revision, findings=expected.findings).consume()
             record = tx.run(COUNT_REVISION, revision=revision).single(strict=True)
             found = _Counts(record["nodes"], record["edges"], record["findings"])
@@ -386,22 +520,20 @@ class Neo4jStore:
         with self._errors(f"make revision {revision} current"), self._driver.session() as session:
             try:
                 session.execute_write(work)
-            except IncompleteRevision as exc:
+            except (IncompleteRevision, LostLock) as exc:
                 raise StoreUnavailable(
                     f"Neo4j at {self.uri}: {exc}; the previous revision stays current"
                 ) from exc
 
-    def _cleanup(self, revision: str) -> None:
-        """Delete, in batches, every row of a revision other than ``revision`` (only after a flip)."""
+    def _cleanup(self, lease: _Lease) -> None:
+        """Delete, in batches, every row of a revision other than the current one (only after a flip)."""
 
         def work(tx: ManagedTransaction) -> int:
-            return int(
-                tx.run(DELETE_STALE, revision=revision, batch=self.batch_size).single(strict=True)["deleted"]
-            )
+            return int(tx.run(DELETE_STALE, batch=self.batch_size).single(strict=True)["deleted"])
 
         with self._errors("remove old revisions"), self._driver.session() as session:
             while session.execute_write(work):
-                pass
+                self._renew(lease)
 
     def revision(self) -> str | None:
         with self._errors("read the current revision"):

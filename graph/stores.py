@@ -2,6 +2,7 @@
 
 >>> class Dev:
 ...     store, neo4j_uri, neo4j_user, neo4j_password = "memory", "bolt://127.0.0.1:7687", "neo4j", None
+...     lock_wait, lock_lease = 300.0, 60.0
 >>> open_store(Dev()).name
 'memory'
 """
@@ -30,6 +31,10 @@ class StoreSettings(Protocol):
     def neo4j_user(self) -> str: ...
     @property
     def neo4j_password(self) -> Secret | None: ...
+    @property
+    def lock_wait(self) -> float: ...
+    @property
+    def lock_lease(self) -> float: ...
 
 
 def open_store(settings: StoreSettings, *, timeout: float | None = None) -> GraphStore:
@@ -41,12 +46,21 @@ def open_store(settings: StoreSettings, *, timeout: float | None = None) -> Grap
     if settings.store == "memory":
         return MemoryStore()
     if settings.store == "neo4j":
-        from graph.neo4j_store import Neo4jStore  # here: memory-only runs never load the driver
+        from graph.neo4j_store import DEFAULT_CONNECTION_TIMEOUT, DEFAULT_RETRY_TIME, Neo4jStore
 
         password = settings.neo4j_password.get_secret_value() if settings.neo4j_password else None
-        if timeout is None:
-            return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, password)
+        # Imported here: memory-only runs never load the driver. The API asks for a short timeout; loads
+        # keep the adapter's generous defaults.
+        retry_time, connection_timeout = (
+            (DEFAULT_RETRY_TIME, DEFAULT_CONNECTION_TIMEOUT) if timeout is None else (timeout, timeout)
+        )
         return Neo4jStore(
-            settings.neo4j_uri, settings.neo4j_user, password, retry_time=timeout, connection_timeout=timeout
+            settings.neo4j_uri,
+            settings.neo4j_user,
+            password,
+            retry_time=retry_time,
+            connection_timeout=connection_timeout,
+            lock_wait=settings.lock_wait,
+            lock_lease=settings.lock_lease,
         )
     raise ValueError(f"unknown store {settings.store!r}; expected 'memory' or 'neo4j'")

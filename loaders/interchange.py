@@ -47,8 +47,10 @@ def sniff(name: str, data: bytes) -> Format:
     head = data[:4096]
     for bom in _BOMS:
         if head.startswith(bom):
-            if bom != _BOMS[0]:
-                return "xml"  # UTF-16: of our formats only XML comes in UTF-16
+            if bom != _BOMS[0]:  # UTF-16: of our formats only XML comes in UTF-16; a document is refused
+                codec = "utf-16-be" if bom == b"\xfe\xff" else "utf-16-le"
+                text = head[len(bom) :].decode(codec, errors="ignore")
+                return "xml" if text.lstrip().startswith("<") else "document"
             head = head[len(bom) :]
     head = head.lstrip()
     if head.startswith(b"<"):

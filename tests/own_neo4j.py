@@ -122,7 +122,11 @@ class OwnNeo4j:
             os.kill(pid, signal.SIGCONT)
 
     def store(self, *, batch_size: int = 500, retry_time: float = 2.0) -> Neo4jStore:
-        return Neo4jStore(self.uri, USER, PASSWORD, batch_size=batch_size, retry_time=retry_time)
+        # A short writer-lock lease: a load killed with the server leaves its lock behind, and the next load
+        # takes it over once the lease has run out.
+        return Neo4jStore(
+            self.uri, USER, PASSWORD, batch_size=batch_size, retry_time=retry_time, lock_lease=3.0
+        )
 
     def wipe(self) -> None:
         with self.store() as store:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -33,9 +34,18 @@ def seed_app(seed: Portfolio) -> FastAPI:
     return create_app(settings(api_key=API_KEY), store=seeded(seed))
 
 
+@contextmanager
+def started(app: FastAPI, **options: Any) -> Iterator[TestClient]:
+    """A client of ``app`` once its first snapshot build has finished (built or failed): the server starts
+    answering before that, with 503s, and a test of a ready service should not race the build."""
+    with TestClient(app, **options) as c:
+        assert app.state.service.wait_idle(60), "the first snapshot build did not finish"
+        yield c
+
+
 @pytest.fixture(scope="session")
 def client(seed_app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(seed_app, raise_server_exceptions=False) as c:
+    with started(seed_app, raise_server_exceptions=False) as c:
         yield c
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 import networkx as nx
 from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
 from graph.exports import FORMATS
+from tests.app.conftest import started
 
 
-def client() -> TestClient:
-    return TestClient(create_app(Settings(store="memory")))
+def client() -> AbstractContextManager[TestClient]:
+    return started(create_app(Settings(store="memory")))
 
 
 def test_every_export_format_is_served_with_its_media_type() -> None:

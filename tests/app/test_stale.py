@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from app.main import create_app
 from app.resilience import LastGood
 from graph.model import Portfolio
 from graph.store import MemoryStore, StoreUnavailable
-from tests.app.conftest import problem, settings
+from tests.app.conftest import problem, settings, started
 from tests.app.reads import READS, Read
 
 
@@ -64,9 +65,13 @@ def store(seed: Portfolio) -> Iterator[Switchable]:
     store.hung.set()
 
 
-def client_for(store: Switchable, **overrides: Any) -> TestClient:
+def app_service(c: TestClient) -> Any:
+    return c.app.state.service  # type: ignore[attr-defined]
+
+
+def client_for(store: Switchable, **overrides: Any) -> AbstractContextManager[TestClient]:
     options = {"store_timeout": 0.5, "store_recheck": 0.0, **overrides}
-    return TestClient(create_app(settings(**options), store=store), raise_server_exceptions=False)
+    return started(create_app(settings(**options), store=store), raise_server_exceptions=False)
 
 
 def stale_of(read: Read, response: Any) -> tuple[str, str]:
@@ -214,7 +219,12 @@ def test_a_store_empty_at_start_up_answers_as_soon_as_something_is_loaded(seed: 
     store = Switchable()  # nothing loaded: the warm-up finds nothing, and there is no last revision
     with client_for(store, store_recheck=60.0) as c:
         problem(c.get("/api/v1/nodes"), 503)
-        store.load(seed)  # no back-off: with nothing to answer from, every request asks the store
+        store.load(seed)  # no back-off: with nothing to answer from, every request asks the store ...
+        building = c.get("/api/v1/nodes")  # ... and the first one after the load has the graph built
+        if building.status_code == 503:
+            assert problem(building, 503)["type"] == "urn:eagraph:problem:graph-building"
+            assert building.headers["retry-after"] == "1"
+        assert app_service(c).wait_idle(30)
         assert c.get("/api/v1/nodes").json() | {"items": []} == {
             "revision": seed.revision, "stale": False, "total": len(seed.nodes), "limit": 50, "offset": 0,
             "items": []}  # fmt: skip

@@ -10,14 +10,13 @@ from importlib import metadata
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from pydantic import ValidationError
 
 from app.main import create_app
 from app.settings import Settings
-from tests.app.conftest import API_KEY, problem, seeded, settings
+from tests.app.conftest import API_KEY, problem, seeded, settings, started
 from tests.conftest import REPO
 
 MAKEFILE = (REPO / "Makefile").read_text(encoding="utf-8")
@@ -53,7 +52,7 @@ def test_secrets_have_no_default_and_the_dev_password_lives_only_in_dev_files(mo
 
 @pytest.mark.parametrize("key", ["", None])
 def test_an_empty_api_key_leaves_admin_off(seed, key):
-    with TestClient(create_app(settings(api_key=key), store=seeded(seed))) as c:
+    with started(create_app(settings(api_key=key), store=seeded(seed))) as c:
         problem(c.post("/api/v1/admin/reload", headers={"X-API-Key": ""}), 403)
 
 
@@ -71,7 +70,7 @@ def test_the_api_key_is_compared_in_constant_time(seed, monkeypatch):
         return original(a, b)
 
     monkeypatch.setattr("app.api.hmac.compare_digest", spy)
-    with TestClient(create_app(settings(api_key=API_KEY), store=seeded(seed))) as c:
+    with started(create_app(settings(api_key=API_KEY), store=seeded(seed))) as c:
         problem(c.post("/api/v1/admin/reload", headers={"X-API-Key": "x" * 20}), 401)
     assert compared == [(b"x" * 20, API_KEY.encode())]
 

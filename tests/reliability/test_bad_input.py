@@ -24,7 +24,7 @@ from app.main import create_app
 from graph.model import Edge, Node, NodeKind, Portfolio, RelType
 from loaders import LoadError, load_portfolio
 from loaders.document import MAX_BYTES
-from tests.app.conftest import API_KEY, problem, seeded, settings
+from tests.app.conftest import API_KEY, problem, seeded, settings, started
 from tests.conftest import REPO, Neo4jServer
 from tests.serving import Served
 
@@ -200,7 +200,7 @@ def test_an_admin_reload_of_a_bad_document_is_a_problem_and_writes_nothing(
             portfolio=str(CORPUS / "documents" / name),
             api_key=API_KEY,
         )
-        with TestClient(create_app(options), raise_server_exceptions=False) as c:
+        with started(create_app(options), raise_server_exceptions=False) as c:
             body = problem(c.post("/api/v1/admin/reload", headers={"X-API-Key": API_KEY}), 503)
             assert body["type"] == "urn:eagraph:problem:portfolio-unreadable" and name in body["detail"]
             assert c.get("/api/v1/nodes/hint").json()["revision"] == seed.revision  # still serving
@@ -246,7 +246,7 @@ def test_hostile_names_go_into_neo4j_and_come_back_verbatim_deleting_nothing(
 
 def test_the_api_returns_hostile_names_as_json_strings_and_the_page_never_as_markup() -> None:
     portfolio = load_portfolio(HOSTILE_DOC)
-    with TestClient(create_app(settings(), store=seeded(portfolio))) as c:
+    with started(create_app(settings(), store=seeded(portfolio))) as c:
         for node in portfolio.nodes:
             response = c.get(f"/api/v1/nodes/{node.id}")
             assert response.headers["content-type"] == "application/json"
@@ -263,7 +263,7 @@ def test_the_api_returns_hostile_names_as_json_strings_and_the_page_never_as_mar
 
 @pytest.fixture(scope="module")
 def client(seed: Portfolio) -> Iterator[TestClient]:
-    with TestClient(create_app(settings(), store=seeded(seed)), raise_server_exceptions=False) as c:
+    with started(create_app(settings(), store=seeded(seed)), raise_server_exceptions=False) as c:
         yield c
 
 
@@ -369,7 +369,7 @@ def chain(length: int) -> Portfolio:
 
 
 def test_a_dependency_chain_1500_hops_deep_is_walked_and_explained_without_recursion_errors():
-    with TestClient(create_app(settings(), store=seeded(chain(1500))), raise_server_exceptions=False) as c:
+    with started(create_app(settings(), store=seeded(chain(1500))), raise_server_exceptions=False) as c:
         found = c.get("/api/v1/paths", params={"from": "n0000", "to": "n1500"}).json()
         assert found["length"] == 1500 and len(found["paths"][0]["hops"]) == 1500
         assert len(c.get("/api/v1/nodes/n0000/dependencies").json()["items"]) == 1500

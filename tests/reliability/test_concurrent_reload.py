@@ -51,6 +51,17 @@ def answer(client: httpx.Client, kind: str) -> tuple[str, frozenset[str]]:
     return body["revision"], frozenset(i["id"] for i in body["impacted"])
 
 
+def wait_ready(client: httpx.Client, revision: str, seconds: float = 60) -> None:
+    """Until ``/ready`` answers 200 with ``revision`` (its snapshot is built in the background)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        ready = client.get("/api/v1/ready")
+        if ready.status_code == 200 and ready.json()["revision"] == revision:
+            return
+        assert time.monotonic() < deadline, f"not ready with {revision} after {seconds} s: {ready.text}"
+        time.sleep(0.05)
+
+
 def write(path: Path, text: str) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
@@ -104,6 +115,7 @@ def test_readers_see_the_old_revision_or_the_new_one_never_a_mix_while_reloads_s
     with Served(app) as served, httpx.Client(base_url=served.url, timeout=60) as admin:
         reload = {"X-API-Key": API_KEY}
         assert admin.post("/api/v1/admin/reload", headers=reload).status_code == 200
+        wait_ready(admin, portfolios[0].revision)
         readers = [
             threading.Thread(target=read, args=(served.url, "nodes" if i % 2 else "impact"))
             for i in range(READERS)

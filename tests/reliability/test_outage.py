@@ -17,6 +17,7 @@ from graph.model import Portfolio
 from tests.app.conftest import settings
 from tests.app.reads import READS
 from tests.own_neo4j import PASSWORD, USER, OwnNeo4j
+from tests.reliability.test_concurrent_reload import wait_ready
 from tests.serving import Served
 
 pytestmark = pytest.mark.own_neo4j
@@ -38,6 +39,7 @@ def api(own_neo4j: OwnNeo4j, seed: Portfolio) -> Iterator[httpx.Client]:
         store_recheck_max=1.0,
     )
     with Served(create_app(options)) as served, httpx.Client(base_url=served.url, timeout=30) as client:
+        wait_ready(client, seed.revision)
         yield client
 
 
