@@ -11,7 +11,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # neo4j-install / neo4j-start / neo4j-stop / neo4j-status; exports NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD.
 include dev/neo4j/neo4j.mk
 
-.PHONY: help install run test lint unit parse load browser-deps bench bench-quick bench-deps clean lock audit loadtest
+.PHONY: help install run test lint unit parse load eval browser-deps bench bench-quick bench-deps clean lock audit loadtest
 .DEFAULT_GOAL := help
 
 help:
@@ -21,6 +21,8 @@ help:
 	@echo "make parse         print the parsed seed portfolio"
 	@echo "make neo4j-start   start the dev Neo4j (bolt $(NEO4J_URI), Browser http://127.0.0.1:$(NEO4J_HTTP_PORT)/browser/)"
 	@echo "make load          load the seed into that Neo4j (eagraph load)"
+	@echo "make eval          extraction against the gold corpus: precision, recall, F1, direction per document"
+	@echo "                   and phrase family; writes bench/results/extraction.{md,json}"
 	@echo "make neo4j-stop    stop it"
 	@echo "make loadtest      60 s of mixed queries on loopback; p99 into bench/results/loadtest.json"
 	@echo "make audit         known vulnerabilities of requirements.lock (needs the vulnerability service)"
@@ -49,6 +51,10 @@ parse: install
 
 load: install
 	$(BIN)/eagraph load
+
+# How well the loader reads documents other people wrote: tests/extraction/corpus/ against its gold files.
+eval: install
+	$(BIN)/python -m bench.extraction
 
 lint: install
 	$(BIN)/ruff check app graph loaders tests bench dev/lock.py

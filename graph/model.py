@@ -32,6 +32,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -92,6 +93,10 @@ class RelType(StrEnum):
     INTEGRATES_VIA = "INTEGRATES_VIA"  # the source's integrations run through the target
     EXCHANGES_WITH = "EXCHANGES_WITH"  # two parties collaborate through the source (both directions)
     PART_OF = "PART_OF"  # the source is a part of the target
+    LOOKS_UP_IN = "LOOKS_UP_IN"  # the source looks things up in the target (a register) as it works
+    STORES_IN = "STORES_IN"  # the source stores or archives its documents or data in the target
+    DEPENDS_ON = "DEPENDS_ON"  # the source needs the target, as the document says, without saying for what
+    PUBLISHES = "PUBLISHES"  # the source publishes or shows the target's content (a site, an API, a report)
 
 
 class Confidence(StrEnum):
@@ -184,6 +189,8 @@ class Edge:
     scope: tuple[str, ...] = ()  # actor ids whose access goes through this edge
     rule: str | None = None  # the extraction rule, or "overlay"
     note: str | None = None
+    mode: str | None = None  # live | message | batch: how the source's need is met (None: not read)
+    also: tuple[str, ...] = ()  # the same relation stated again elsewhere: "document:line: sentence" each
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -203,6 +210,8 @@ class Edge:
             "scope": list(self.scope),
             "rule": self.rule,
             "note": self.note,
+            "mode": self.mode,
+            "also": list(self.also),
         }
 
     @classmethod
@@ -220,6 +229,8 @@ class Edge:
             scope=tuple(d.get("scope") or ()),
             rule=d.get("rule"),
             note=d.get("note"),
+            mode=d.get("mode"),
+            also=tuple(d.get("also") or ()),
         )
 
 
@@ -309,6 +320,7 @@ class Portfolio:
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case- and accent-fold a name for matching: Norwegian letters become ASCII.
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from graph.model import Portfolio
 from loaders.checks import check_portfolio
-from loaders.document import read
+from loaders.document import read, renamed
 from loaders.errors import LoadError
 from loaders.findings import with_relation_findings
-from loaders.overlay import apply_overlay, read_overlay
+from loaders.overlay import apply_overlay, entry_names, read_overlay
 from loaders.transform import transform
 
 __all__ = ["SEED", "SEED_OVERLAY", "LoadError", "load_portfolio", "parse_document"]
@@ -35,9 +35,15 @@ def _read_bytes(path: Path) -> bytes:
         raise LoadError(str(path), None, f"cannot read: {exc.strerror}") from None
 
 
-def parse_document(data: bytes, source: str) -> Portfolio:
-    """A portfolio from a document's bytes, without any overlay."""
-    return check_portfolio(with_relation_findings(transform(read(data, source))), source)
+def parse_document(
+    data: bytes, source: str, names: dict[int, str] | None = None, overlay: str = "overlay"
+) -> Portfolio:
+    """A portfolio from a document's bytes, without any overlay but its ``entries.rename`` (``names``: the new
+    name of the entry on each line; ``overlay`` is named when a line starts no entry)."""
+    doc = read(data, source)
+    if names:
+        doc = renamed(doc, names, lambda line: (overlay, None))
+    return check_portfolio(with_relation_findings(transform(doc)), source)
 
 
 def load_portfolio(path: Path | str | None = None, overlay: Path | str | None = None) -> Portfolio:
@@ -49,13 +55,24 @@ def load_portfolio(path: Path | str | None = None, overlay: Path | str | None = 
     doc_path = Path(path) if path is not None else SEED
     if overlay is None and doc_path.resolve() == SEED.resolve() and SEED_OVERLAY.exists():
         overlay = SEED_OVERLAY
-    try:
-        portfolio = parse_document(_read_bytes(doc_path), doc_path.name)
-    except LoadError as exc:  # name the file as the user gave it
-        raise LoadError(str(path) if path is not None else str(doc_path), exc.line, exc.message) from None
+    ov = None
+    names: dict[int, str] = {}
     if overlay is not None:
         ov_path = Path(overlay)
-        portfolio = apply_overlay(portfolio, read_overlay(_read_bytes(ov_path), ov_path.name), ov_path.name)
+        ov = read_overlay(_read_bytes(ov_path), ov_path.name)
+        names, where = entry_names(ov, ov_path.name)
+    try:
+        doc = read(_read_bytes(doc_path), doc_path.name)
+    except LoadError as exc:  # name the file as the user gave it
+        raise LoadError(str(path) if path is not None else str(doc_path), exc.line, exc.message) from None
+    if names:  # an overlay's problem: named by the overlay
+        doc = renamed(doc, names, lambda line: (ov_path.name, where[line]))
+    try:
+        portfolio = check_portfolio(with_relation_findings(transform(doc)), doc_path.name)
+    except LoadError as exc:
+        raise LoadError(str(path) if path is not None else str(doc_path), exc.line, exc.message) from None
+    if ov is not None:
+        portfolio = apply_overlay(portfolio, ov, ov_path.name)
     # Named as the errors of read_overlay and apply_overlay name it; the document itself passed already.
     return check_portfolio(
         with_relation_findings(portfolio), Path(overlay).name if overlay else str(doc_path)

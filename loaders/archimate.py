@@ -259,6 +259,8 @@ def _edge(rel: _Element, a: Node, b: Node, source: str) -> Edge:
         scope=rel.props_named("scope"),
         rule=rel.prop("rule"),
         note=rel.prop("note"),
+        mode=rel.prop("mode"),
+        also=rel.props_named("also"),
     )
 
 

@@ -6,9 +6,14 @@
 Layout rules, each tested in ``tests/loaders/test_document.py``:
 
 * entries are separated by blank lines, but a blank line inside an unfinished sentence is a PDF scar;
-* the name starts the first line, and ends where the description starts: at a wide gap, after a
-  parenthesised abbreviation, or before a category word ("Saksbehandlingssystem.", "Portal for …");
-* a name may fill several lines before its description ("… (eINT) og" / "API (eAPI)");
+* a page break — a page number or "Side 2 av 4" and the header repeated — is a scar too, even mid-sentence;
+* the name starts the first line and ends where the description starts. No mark says where: every cue is
+  scored together (:func:`boundaries`) — a wide gap, a parenthesised abbreviation, a category word
+  ("Saksbehandlingssystem.", "Portal for …"), a capitalised word that starts a sentence of common words, a
+  verb, a name that recurs elsewhere in the document, and the width of the description's other lines. The
+  best split is taken; a doubtful one is reported (``uncertain``) with its runner-up;
+* a name may fill several lines before its description ("… (eINT) og" / "API (eAPI)"), or be broken around
+  it ("Bevillingssystem øl- og" / blank / "vin (BØV) Saksbehandlingssystem …");
 * a block may hold several names followed by one description each, in order;
 * URL lines belong to the entry above; a closing paragraph of prose is kept as a note.
 """
@@ -16,17 +21,47 @@ Layout rules, each tested in ``tests/loaders/test_document.py``:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+import statistics
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 
 from loaders.errors import LoadError
-from loaders.lexicon import CATEGORY_SUFFIXES, HEADER_WORDS, NOTE_OPENERS, OPENER_WORDS
-from loaders.text import SourceText, ends_sentence, join_lines
+from loaders.lexicon import (
+    CATEGORY_SUFFIXES,
+    DESCRIPTION_VERBS,
+    HEADER_WORDS,
+    NAME_FUNCTION_WORDS,
+    NOTE_OPENERS,
+    OPENER_WORDS,
+)
+from loaders.text import ABBREVIATIONS, SourceText, ends_sentence, is_common_word, join_lines
 
-__all__ = ["MAX_BYTES", "RawDocument", "RawEntry", "read", "split_name"]
+__all__ = ["MAX_BYTES", "Boundary", "RawDocument", "RawEntry", "boundaries", "read", "renamed", "split_name"]
 
 MAX_BYTES = 2 * 1024 * 1024  # a portfolio table is a few kB; anything near this is not one
 _URL = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
 _HEADER = re.compile(r"^\s*" + r"\s+".join(HEADER_WORDS) + r"\s*$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:-\s*)?(?:(?:side|page|s\.)\s*)?\d{1,4}(?:\s*(?:av|of|/)\s*\d{1,4})?(?:\s*-)?\s*$", re.IGNORECASE
+)
+SHORT_LINE = 48  # a line this short after a name is another piece of a name, not a description line
+STRONG_CUT = 4.0  # a split this good after a name line means the line holds the rest of the name
+PARAGRAPH_CUT = 0.0  # no split this good in a full line after a blank: the description's next paragraph
+UNCERTAIN = 1.5  # a best split less than this ahead of its runner-up is reported as doubtful
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """Where an entry's first line was cut into name and description, and how sure the cut is."""
+
+    name: str
+    description: str | None
+    score: float
+    runner_up: tuple[str, float] | None = None  # the second-best name and its score
+
+    @property
+    def uncertain(self) -> bool:
+        return self.runner_up is not None and self.score - self.runner_up[1] < UNCERTAIN
 
 
 @dataclass(frozen=True)
@@ -35,6 +70,7 @@ class RawEntry:
     line: int  # the line the name starts on
     description: SourceText
     urls: tuple[str, ...] = ()
+    boundary: Boundary | None = None  # how the name was told from the description, when it shared a line
 
 
 @dataclass(frozen=True)
@@ -73,52 +109,188 @@ def _decode(data: bytes, source: str) -> str:
 # Names and descriptions on one line
 
 
-def _is_opener(token: str, following: str | None) -> bool:
-    """Can a description start at this token? ("Saksbehandlingssystem.", "Portal for", "Et verktøy")."""
-    word = token.rstrip(".,:;")
-    if not word or not word[0].isupper() or (following or "").startswith("("):
-        return False
-    low = word.lower()
-    last = low.rsplit("/", 1)[-1]
-    known = low in OPENER_WORDS or any(last.endswith(s) for s in CATEGORY_SUFFIXES)
-    return known and (token.endswith(".") or following is None or following[:1].islower())
+def _word(token: str) -> str:
+    return token.strip(".,:;()«»\"'").lower()
 
 
-def split_name(line: str) -> tuple[str, str | None]:
-    """Split an entry's first line into its name and the start of its description (None: name only).
+def _is_category(word: str) -> bool:
+    """A category noun: "saksbehandlingssystem", "portal", "integrasjonskomponent", "sak-/arkivsystem"."""
+    last = re.split(r"[/-]", word)[-1] or word
+    return word in OPENER_WORDS or last in OPENER_WORDS or any(last.endswith(s) for s in CATEGORY_SUFFIXES)
 
-    >>> split_name("Oppslag med Etat Saksbehandlingssystem. Benyttes av NAV.")
-    ('Oppslag med Etat', 'Saksbehandlingssystem. Benyttes av NAV.')
-    >>> split_name("Felles register (FR) Register for kontakter.")
-    ('Felles register (FR)', 'Register for kontakter.')
-    >>> split_name("Digital Webplattform (DWP) Er en versjon av X.")
-    ('Digital Webplattform (DWP)', 'Er en versjon av X.')
-    >>> split_name("Kalkulator  Et verktøy som regner.")
-    ('Kalkulator', 'Et verktøy som regner.')
-    >>> split_name("Nasjonale Kvalitetsindikatorer")
-    ('Nasjonale Kvalitetsindikatorer', None)
-    """
+
+def _common_run(tokens: list[str]) -> float:
+    """The share of lower-case words among the first words of a would-be description, up to its full stop."""
+    words: list[str] = []
+    for tok in tokens[1:9]:
+        words.append(tok)
+        if tok.endswith(".") and _word(tok) not in ABBREVIATIONS:
+            break
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w[:1].islower() or w[:1] in "(-–") / len(words)
+
+
+class _Cues:
+    """What scores a split of a first line: the document's other text (names that recur) and the width of
+    description lines (the column geometry of the PDF)."""
+
+    def __init__(self, text: str = "", width: float | None = None) -> None:
+        self.text = text
+        self.width = width
+        self._counts: dict[str, int] = {}
+        self._starts: dict[str, list[int]] = {}  # where a name may start, by its first two characters
+        for m in re.finditer(r"(?<![\w-])\S", text):
+            self._starts.setdefault(text[m.start() : m.start() + 2], []).append(m.start())
+
+    def recurs(self, name: str, line: str) -> bool:
+        """Does the name (or its abbreviation) occur in the document outside this line?"""
+        if not self.text or len(name) < 2:
+            return False
+        probes = [name]
+        m = re.search(r"\(([^()]{2,12})\)\s*$", name)
+        if m:
+            probes.append(m.group(1))
+        return any(self._count(p, self.text) > _occurrences(p, line) for p in probes)
+
+    def _count(self, probe: str, text: str) -> int:
+        """:func:`_occurrences` in the whole text, from the index of where names may start."""
+        if probe not in self._counts:
+            self._counts[probe] = sum(
+                1
+                for i in self._starts.get(probe[:2], ())
+                if text.startswith(probe, i) and _ENDS_NAME.match(text, i + len(probe))
+            )
+        return self._counts[probe]
+
+
+_ENDS_NAME = re.compile(r"(?![\w-])(?! [A-ZÆØÅ])")
+
+
+def _occurrences(probe: str, text: str) -> int:
+    """How often ``probe`` stands in ``text`` as a name of its own — not as the start of a longer name ("ELSA"
+    in "ELSA Landoppgjør" says nothing of "ELSA Rinaintegrasjon")."""
+    n, i = 0, text.find(probe)
+    while i >= 0:
+        if (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_-")) and _ENDS_NAME.match(
+            text, i + len(probe)
+        ):
+            n += 1
+        i = text.find(probe, i + 1)
+    return n
+
+
+def _score(tokens: list[tuple[int, str]], i: int, line: str, cues: _Cues) -> float:
+    """How likely the description starts at token ``i`` (``i == len(tokens)``: the line is all name)."""
+    names = [t for _, t in tokens[:i]]
+    name = line[: tokens[i - 1][0] + len(tokens[i - 1][1])].strip()
+    score = 0.0
+    if any(t.endswith(".") and _word(t) not in ABBREVIATIONS and not re.search(r"\w\.\w", t) for t in names):
+        score -= 3  # a name does not end sentences ("Sak-/arkivsystem." belongs to the description)
+    score -= 0.5 * max(0, len(names) - 4) + (3 if len(name) > 70 else 0)
+    if cues.recurs(name, line):
+        # A name written again elsewhere is a name; one common word recurring says little.
+        score += 2.5 if len(names) > 1 or not is_common_word(names[0]) else 0.5
+    if any(t.endswith((",", ";")) for t in names):
+        score -= 2  # a list belongs to the description
+    if i == len(tokens):  # no description on this line: a short line is all name (it may go on below)
+        return score + (1.0 if len(line) < SHORT_LINE else -2.0)
+    last = names[-1]
+    if _word(last) in NAME_FUNCTION_WORDS or last.endswith(("-", ",", "&", "/")):
+        score -= 6  # "Elektronisk kurve og", "Sak-/"
+    if name.count("(") > name.count(")"):
+        score -= 6
+    pos, tok = tokens[i]
+    rest = line[pos:].split()
+    if len(rest) < 3 and not ends_sentence(line):
+        score -= 3  # a description does not stop after a word or two in mid-sentence
+    prev_pos, prev = tokens[i - 1]
+    following = [t for _, t in tokens[i:]]
+    word = _word(tok)
+    if pos - (prev_pos + len(prev)) >= 2:
+        score += 4  # a wide gap
+    if prev.endswith(")") and "(" in name:
+        score += 3  # after the abbreviation: "Felles register (FR) Register for …"
+    if tok[:1].islower():
+        score -= 4
+    elif tok[:1] == "(":
+        score -= 3
+    elif (
+        len(following) > 1
+        and re.match(r"[A-ZÆØÅ][a-zæøå]", following[1])
+        and not tok.endswith((".", ":", ","))
+    ):
+        score -= (
+            2  # two capitalised words in a row go on a name ("ELSA Rinaintegrasjon Integrasjonskomponent")
+        )
+    else:
+        nxt = following[1] if len(following) > 1 else None
+        if _is_category(word) and (tok.endswith((".", ":", ",")) or nxt is None or nxt[:1].islower()):
+            score += 3  # "Saksbehandlingssystem.", "Portal for …", "Integrasjonskomponent som …"
+        elif word in DESCRIPTION_VERBS:
+            score += 2.5  # "Håndterer …", "Brukes av …", "Er en versjon av …"
+        score += 2.0 * _common_run(following)
+    if cues.width:
+        desc = line[pos:].rstrip()
+        score += max(0.0, 1.0 - abs(len(desc) - cues.width) / cues.width * 4)
+    return score
+
+
+def boundaries(line: str, cues: _Cues | None = None) -> list[Boundary]:
+    """Every way to cut ``line`` into a name and a description, best first."""
+    cues = cues or _Cues()
     tokens = [(m.start(), m.group()) for m in re.finditer(r"\S+", line)]
-    for i in range(1, len(tokens)):
-        pos, tok = tokens[i]
-        prev_pos, prev = tokens[i - 1]
-        following = tokens[i + 1][1] if i + 1 < len(tokens) else None
-        wide_gap = pos - (prev_pos + len(prev)) >= 2 and tok[:1].isupper()
-        after_abbrev = prev.endswith(")") and "(" in line[: prev_pos + len(prev)] and tok[:1].isupper()
-        if wide_gap or after_abbrev or _is_opener(tok, following):
-            return line[: prev_pos + len(prev)].strip(), line[pos:].strip()
-    return line.strip(), None
+    out = []
+    for i in range(1, len(tokens) + 1):
+        name_end = tokens[i - 1][0] + len(tokens[i - 1][1])
+        desc = line[tokens[i][0] :].strip() if i < len(tokens) else None
+        out.append(Boundary(line[:name_end].strip(), desc, round(_score(tokens, i, line, cues), 2)))
+    out.sort(key=lambda b: -b.score)
+    return out
+
+
+def split_name(line: str, cues: _Cues | None = None) -> Boundary:
+    """Cut an entry's first line into its name and the start of its description (``None``: name only).
+
+    >>> def cut(line: str) -> tuple[str, str | None]:
+    ...     b = split_name(line)
+    ...     return b.name, b.description
+    >>> cut("Oppslag med Etat Saksbehandlingssystem. Benyttes av NAV.")
+    ('Oppslag med Etat', 'Saksbehandlingssystem. Benyttes av NAV.')
+    >>> cut("Felles register (FR) Register for kontakter.")
+    ('Felles register (FR)', 'Register for kontakter.')
+    >>> cut("Digital Webplattform (DWP) Er en versjon av X.")
+    ('Digital Webplattform (DWP)', 'Er en versjon av X.')
+    >>> cut("Kalkulator  Et verktøy som regner.")
+    ('Kalkulator', 'Et verktøy som regner.')
+    >>> cut("Nasjonale Kvalitetsindikatorer")
+    ('Nasjonale Kvalitetsindikatorer', None)
+    >>> cut("Skoleskyss Håndterer søknader om skyss for elever i grunnskolen.")
+    ('Skoleskyss', 'Håndterer søknader om skyss for elever i grunnskolen.')
+    """
+    found = boundaries(line, cues)
+    best = found[0]
+    runner = found[1] if len(found) > 1 else None
+    return Boundary(best.name, best.description, best.score, (runner.name, runner.score) if runner else None)
 
 
 def _name_incomplete(name: str) -> bool:
     """A name line that must go on: "… (eINT) og", "ABC (Alfa- og", "Bevillingssystem øl-"."""
     n = name.rstrip()
-    return n.endswith((" og", " eller", "-", ",", "&")) or n.count("(") > n.count(")")
+    return n.endswith((" og", " eller", "-", ",", "&", "/")) or n.count("(") > n.count(")")
 
 
 def _starts_description(line: str) -> bool:
+    """Does this line begin a description (a category word or a verb, or a sentence of common words)?"""
     tokens = line.split()
-    return bool(tokens) and _is_opener(tokens[0], tokens[1] if len(tokens) > 1 else None)
+    if not tokens or not tokens[0][:1].isupper():
+        return False
+    word = _word(tokens[0])
+    nxt = tokens[1] if len(tokens) > 1 else None
+    category = _is_category(word) and (
+        tokens[0].endswith((".", ":", ",")) or nxt is None or nxt[:1].islower()
+    )
+    return category or word in DESCRIPTION_VERBS or (len(line) >= SHORT_LINE and _common_run(tokens) >= 0.6)
 
 
 def _is_note(line: str) -> bool:
@@ -126,15 +298,37 @@ def _is_note(line: str) -> bool:
     return first in NOTE_OPENERS
 
 
+def _is_url(line: str) -> bool:
+    return bool(_URL.match(line))
+
+
 # ---------------------------------------------------------------------------------------------------------
-# The block state machine
+# Page breaks
+
+
+def _without_page_breaks(lines: list[str], header: int) -> list[str]:
+    """The lines with every page break — a page number or "Side 2 av 4", the header repeated, and the blank
+    lines around them — turned into one blank line (line numbers are kept: lines are blanked, not removed)."""
+    out = list(lines)
+    for i in range(header + 1, len(out)):
+        if _PAGE_NUMBER.match(out[i]) or _HEADER.match(out[i]):
+            out[i] = ""
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The reader
 
 
 @dataclass
 class _Block:
+    """One block of the table: names, then their descriptions in the same order."""
+
     names: list[list[tuple[int, str]]] = field(default_factory=list)
     descriptions: list[list[tuple[int, str]]] = field(default_factory=list)
     urls: list[list[str]] = field(default_factory=list)
+    boundaries: list[Boundary | None] = field(default_factory=list)
+    inline: list[bool] = field(default_factory=list)  # did the name share its line with a description?
 
     def current_name(self) -> str:
         return " ".join(t for _, t in self.names[-1]) if self.names else ""
@@ -142,18 +336,207 @@ class _Block:
     def pending(self) -> bool:
         return len(self.descriptions) < len(self.names)
 
+    def add_name(self, no: int, text: str) -> None:
+        self.names.append([(no, text)])
+        self.boundaries.append(None)
+        self.inline.append(False)
+
     def start_description(self, no: int, text: str) -> None:
         self.descriptions.append([(no, text)])
         self.urls.append([])
 
-    def entries(self, source: str) -> list[RawEntry]:
+    def entries(self) -> list[RawEntry]:
+        names, bounds = self.names, self.boundaries
+        while len(names) > max(1, len(self.descriptions)):
+            # More names than descriptions: a name broken around a blank line, not two names. The piece that
+            # shared its line with the description continues the name before it.
+            j = next((k for k in range(1, len(names)) if self.inline[k]), len(names) - 1)
+            names = [*names[: j - 1], names[j - 1] + names[j], *names[j + 1 :]]
+            bounds = [*bounds[: j - 1], bounds[j], *bounds[j + 1 :]]
+            self.inline = [*self.inline[: j - 1], self.inline[j], *self.inline[j + 1 :]]
         out = []
-        for i, parts in enumerate(self.names):
+        for i, parts in enumerate(names):
             name = join_lines(parts).text
             desc = join_lines(self.descriptions[i]) if i < len(self.descriptions) else join_lines([])
             urls = tuple(self.urls[i]) if i < len(self.urls) else ()
-            out.append(RawEntry(name=name, line=parts[0][0], description=desc, urls=urls))
+            out.append(RawEntry(name=name, line=parts[0][0], description=desc, urls=urls, boundary=bounds[i]))
         return out
+
+
+class _Reader:
+    """The table's lines, cut into entries and notes by a small state machine (``mode``)."""
+
+    def __init__(self, lines: list[str], header: int, cues: _Cues) -> None:
+        self.lines = lines
+        self.header = header
+        self.cues = cues
+        self.entries: list[RawEntry] = []
+        self.notes: list[SourceText] = []
+        self.block: _Block | None = None
+        self.note: list[tuple[int, str]] | None = None
+        self.mode = "start"  # start | name | desc | note
+        self.ended = True  # did the last description line end a sentence?
+        self.blank = True  # was there a blank line since the last content line?
+
+    def read(self) -> tuple[list[RawEntry], list[SourceText]]:
+        for idx in range(self.header + 1, len(self.lines)):
+            no, line = idx + 1, self.lines[idx].strip()
+            if not line:
+                self.blank = True
+                continue
+            getattr(self, f"_{self.mode}")(no, line)
+            if _is_url(line):
+                self.ended = True  # a URL line closes what is above it
+            elif self.mode == "desc" and self.block is not None and self.block.descriptions:
+                self.ended = ends_sentence(self.block.descriptions[-1][-1][1])
+            elif self.mode == "note" and self.note:
+                self.ended = ends_sentence(self.note[-1][1])
+            self.blank = False
+        self._close()
+        return self.entries, self.notes
+
+    def _close(self) -> None:
+        if self.block is not None:
+            self.entries.extend(self.block.entries())
+        if self.note:
+            self.notes.append(join_lines(self.note))
+        self.block, self.note = None, None
+
+    def _open(self, no: int, line: str) -> None:
+        self._close()
+        if _is_note(line):
+            self.note = [(no, line)]
+            self.mode = "note"
+            return
+        self.block = _Block()
+        self._name_line(no, line)
+
+    def _name_line(self, no: int, line: str) -> None:
+        """A line that starts a name: all name, or a name and the start of its description."""
+        assert self.block is not None
+        cut = split_name(line, self.cues)
+        self.block.add_name(no, cut.name)
+        if cut.description is None:
+            self.mode = "name"
+            return
+        self.block.boundaries[-1] = cut
+        self.block.inline[-1] = True
+        self.block.start_description(no, cut.description)
+        self.mode = "desc"
+
+    def _start(self, no: int, line: str) -> None:
+        self._open(no, line)
+
+    def _note(self, no: int, line: str) -> None:
+        assert self.note is not None
+        if self.blank and self.ended:
+            self._open(no, line)
+        else:
+            self.note.append((no, line))
+
+    def _name(self, no: int, line: str) -> None:
+        """A line after a name line: the name goes on, its description starts, or another name follows."""
+        block = self.block
+        assert block is not None
+        if _is_url(line):
+            block.urls.append([line])
+            return
+        cut = split_name(line, self.cues)
+        continuing = _name_incomplete(block.current_name()) or line[:1].islower() or line.startswith("(")
+        long = len(line) >= SHORT_LINE  # a stacked name is a short line of its own
+        if continuing and (cut.description is not None or not long):
+            self._more_name(no, cut)  # "vin (BØV) Saksbehandlingssystem …", "(NKI)"
+        elif continuing or ((long or _starts_description(line)) and cut.score < STRONG_CUT):
+            block.start_description(no, line)
+            self.mode = "desc"
+        elif cut.description is not None and cut.score >= STRONG_CUT and len(cut.name.split()) <= 3:
+            self._more_name(no, cut)  # "Unit4" / blank / "ERP  Økonomisystem …": the rest of a broken name
+        elif long or _starts_description(line):
+            block.start_description(no, line)
+            self.mode = "desc"
+        else:
+            self._name_line(no, line)  # another name in the same block
+
+    def _more_name(self, no: int, cut: Boundary) -> None:
+        """The rest of the current name, and maybe the start of its description."""
+        block = self.block
+        assert block is not None
+        block.names[-1].append((no, cut.name))
+        if cut.description is not None:
+            block.boundaries[-1] = cut
+            block.start_description(no, cut.description)
+            self.mode = "desc"
+
+    def _desc(self, no: int, line: str) -> None:
+        block = self.block
+        assert block is not None
+        if _is_url(line):
+            block.urls[-1].append(line)
+            return
+        if (not self.ended and not (self.blank and self._looks_like_new_entry(line))) or not self.blank:
+            block.descriptions[-1].append((no, line))
+        elif block.pending() and _starts_description(line):
+            block.start_description(no, line)
+        elif not _is_note(line) and self._new_paragraph(line):
+            block.descriptions[-1].append((no, line))
+        else:
+            self._open(no, line)
+
+    def _new_paragraph(self, line: str) -> bool:
+        """After a blank line, a full-width line with no place a name could end ("Godkjente vedtak overføres til
+        …"): the description's next paragraph, not an entry."""
+        return len(line) >= SHORT_LINE and split_name(line, self.cues).score < PARAGRAPH_CUT
+
+    def _looks_like_new_entry(self, line: str) -> bool:
+        """After a blank line, does this start a new entry even though the last sentence never ended?"""
+        cut = split_name(line, self.cues)
+        name, desc = cut.name, cut.description
+        if desc is None or not desc.split() or name[-1:] in ".,;:" or len(name.split()) > 6:
+            return False  # "Legeforeningen. Skyløsning." ends a sentence; it does not name an entry
+        return cut.score >= 4 and name[:1].isupper()
+
+
+def _description_width(lines: list[str], header: int) -> float | None:
+    """The usual width of a description line: the median of the long lines (names are short)."""
+    widths = [len(line.rstrip()) for line in lines[header + 1 :] if len(line.strip()) >= SHORT_LINE]
+    return statistics.median(widths) if len(widths) >= 5 else None
+
+
+def renamed(
+    doc: RawDocument, names: Mapping[int, str], where: Callable[[int], tuple[str, int | None]]
+) -> RawDocument:
+    """The document with the entries that start on the given lines renamed (the overlay's ``entries.rename``):
+    the words the new name leaves over open the description, the words it takes are taken from it.
+
+    ``where(line)`` names the overlay line to blame when no entry starts on ``line``.
+    """
+    by_line = {e.line: e for e in doc.entries}
+    for line in names:
+        if line not in by_line:
+            source, at = where(line)
+            starts = ", ".join(str(n) for n in sorted(by_line)[:12])
+            raise LoadError(
+                source, at, f"no entry starts on line {line} of {doc.source} (entries start on {starts} …)"
+            )
+    return replace(
+        doc, entries=tuple(_renamed(e, names[e.line]) if e.line in names else e for e in doc.entries)
+    )
+
+
+def _renamed(entry: RawEntry, name: str) -> RawEntry:
+    name = " ".join(name.split())
+    desc = entry.description
+    whole = f"{entry.name} {desc.text}".strip() if desc.text else entry.name
+    if not whole.startswith(name) or whole == name:
+        return replace(entry, name=name, boundary=None)
+    rest = whole[len(name) :]
+    text = rest.strip()
+    shift = len(text) - len(desc.text)  # the offsets of the old description in the new one
+    starts = [max(0, s + shift) for s in desc.starts] if desc.text else []
+    lines = list(desc.lines) if desc.text else []
+    if shift > 0 or not desc.text:
+        starts, lines = [0, *starts], [entry.line, *lines]
+    return replace(entry, name=name, description=SourceText(text, tuple(starts), tuple(lines)), boundary=None)
 
 
 def read(data: bytes, source: str) -> RawDocument:
@@ -171,92 +554,9 @@ def read(data: bytes, source: str) -> RawDocument:
         raise LoadError(
             source, None, f"no table header '{'  '.join(HEADER_WORDS)}' found; is this a portfolio table?"
         )
-
-    entries: list[RawEntry] = []
-    notes: list[SourceText] = []
-    block: _Block | None = None
-    note: list[tuple[int, str]] | None = None
-    mode = "start"  # start | name | desc | note
-    ended = True  # did the last description line end a sentence?
-    blank = True  # was there a blank line since the last content line?
-
-    def close() -> None:
-        nonlocal block, note
-        if block is not None:
-            entries.extend(block.entries(source))
-        if note:
-            notes.append(join_lines(note))
-        block, note = None, None
-
-    def open_entry(no: int, line: str) -> str:
-        nonlocal block, note
-        close()
-        if _is_note(line):
-            note = [(no, line)]
-            return "note"
-        block = _Block()
-        name, desc = split_name(line)
-        block.names.append([(no, name)])
-        if desc is None:
-            return "name"
-        block.start_description(no, desc)
-        return "desc"
-
-    for idx in range(header + 1, len(lines)):
-        no, line = idx + 1, lines[idx].strip()
-        if not line:
-            blank = True
-            continue
-        if mode == "start":
-            mode = open_entry(no, line)
-        elif mode == "note":
-            assert note is not None
-            if blank and ended:
-                mode = open_entry(no, line)
-            else:
-                note.append((no, line))
-        elif mode == "name":
-            assert block is not None
-            if _is_url(line):
-                block.urls.append([line])
-            elif _name_incomplete(block.current_name()) or line[:1].islower() or line.startswith("("):
-                block.names[-1].append((no, line))
-            elif _starts_description(line):
-                block.start_description(no, line)
-                mode = "desc"
-            else:
-                block.names.append([(no, line)])  # another name in the same block
-        else:  # desc
-            assert block is not None
-            if _is_url(line):
-                block.urls[-1].append(line)
-                ended = True
-                blank = False
-                continue
-            if (not ended and not (blank and _looks_like_new_entry(line))) or not blank:
-                block.descriptions[-1].append((no, line))
-            elif block.pending() and _starts_description(line):
-                block.start_description(no, line)
-            else:
-                mode = open_entry(no, line)
-        if mode == "desc" and block is not None and block.descriptions:
-            ended = ends_sentence(block.descriptions[-1][-1][1])
-        elif mode == "note" and note:
-            ended = ends_sentence(note[-1][1])
-        blank = False
-    close()
+    lines = _without_page_breaks(lines, header)
+    cues = _Cues("\n".join(lines[header + 1 :]), _description_width(lines, header))
+    entries, notes = _Reader(lines, header, cues).read()
     if not entries:
         raise LoadError(source, header + 1, "the table has a header but no entries")
     return RawDocument(source=source, text=text, entries=tuple(entries), notes=tuple(notes))
-
-
-def _is_url(line: str) -> bool:
-    return bool(_URL.match(line))
-
-
-def _looks_like_new_entry(line: str) -> bool:
-    """After a blank line, does this start a new entry even though the last sentence never ended?"""
-    name, desc = split_name(line)
-    if desc is None or not desc.split() or name[-1:] in ".,;:" or len(name.split()) > 6:
-        return False  # "Legeforeningen. Skyløsning." ends a sentence; it does not name an entry
-    return desc.split()[0].endswith(".") and name[:1].isupper()

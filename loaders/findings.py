@@ -6,14 +6,16 @@ Each check is generic: it looks at the shape of the text (copies, repeats, spell
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Sequence
-from difflib import SequenceMatcher
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from graph.model import Edge, Entry, Finding, Node, NodeKind, Portfolio
 from loaders.document import RawDocument
 from loaders.lexicon import ACTORS
-from loaders.text import split_sentences
+from loaders.text import lemma, split_sentences
 
 __all__ = ["document_findings", "edit_distance", "misspelt_names", "with_relation_findings"]
 
@@ -26,17 +28,30 @@ def edit_distance(a: str, b: str) -> int:
     >>> edit_distance("helserettigheter", "helsererettigheter")
     2
     """
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+    return int(Levenshtein.distance(a, b))
 
 
 def _words(text: str) -> Counter[str]:
     return Counter(w.lower() for w in _WORD.findall(text))
+
+
+def _near(word: str, by_length: dict[int, list[str]], most: int) -> list[str]:
+    """The words within ``most`` edits of ``word`` (only words of a length that could be)."""
+    out = []
+    for n in range(len(word) - most, len(word) + most + 1):
+        for other, _, _ in process.extract_iter(
+            word, by_length.get(n, ()), scorer=Levenshtein.distance, score_cutoff=most
+        ):
+            if other != word:
+                out.append(other)
+    return out
+
+
+def _by_length(words: Iterable[str]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = defaultdict(list)
+    for w in words:
+        out[len(w)].append(w)
+    return out
 
 
 def misspelt_names(doc: RawDocument) -> tuple[dict[str, str], list[Finding]]:
@@ -45,6 +60,7 @@ def misspelt_names(doc: RawDocument) -> tuple[dict[str, str], list[Finding]]:
     Returns corrections (as written -> corrected, keeping the capital) and a finding for each.
     """
     counts = _words(doc.text)
+    recurring = _by_length(w for w, c in counts.items() if c >= 2)
     corrections: dict[str, str] = {}
     found: list[Finding] = []
     for entry in doc.entries:
@@ -52,10 +68,10 @@ def misspelt_names(doc: RawDocument) -> tuple[dict[str, str], list[Finding]]:
             low = word.lower()
             if len(word) < 8 or counts[low] != 1:
                 continue
-            candidates = [
+            candidates = [  # not another form of the same word ("Nasjonalt"/"nasjonale")
                 w
-                for w, c in counts.items()
-                if c >= 2 and not w.startswith(low) and not low.startswith(w) and edit_distance(w, low) <= 2
+                for w in _near(low, recurring, 2)
+                if not w.startswith(low) and not low.startswith(w) and lemma(w) != lemma(low)
             ]
             if len(candidates) == 1:
                 right = candidates[0]
@@ -86,7 +102,7 @@ def _copied_descriptions(doc: RawDocument, entries: Sequence[Entry]) -> list[Fin
         if len(text) < 40:
             continue
         for other_text, other in seen:
-            if SequenceMatcher(None, text, other_text).ratio() >= 0.95:
+            if fuzz.ratio(text, other_text, score_cutoff=95) >= 95:
                 out.append(
                     Finding(
                         "copied-description",
@@ -128,16 +144,18 @@ def _spelling_variants(doc: RawDocument, known: set[str]) -> list[Finding]:
         return next((i + 1 for i, line in enumerate(lines) if rx.search(line)), None)
 
     out = []
+    by_length = _by_length(counts)
     for w, c in sorted(counts.items()):
-        if len(w) < 10 or w in known:
+        if not 10 <= len(w) <= 60 or w in known:  # longer than any word: not a spelling question
             continue
         if re.search(r"([a-zæøå])\1\1", w):
             out.append(Finding("spelling", f"“{w}” has a tripled letter", (), first_line(w)))
             continue
-        for v, cv in counts.items():
+        for v in _near(w, by_length, 1):
+            cv = counts[v]
             # Differences in the last two letters are inflections ("fagsystemet"/"fagsystemer").
             inflection = v.startswith(w) or w.startswith(v) or v[:-2] == w[:-2]
-            if cv > c and not inflection and edit_distance(v, w) == 1:
+            if cv > c and not inflection:
                 out.append(
                     Finding(
                         "spelling",
@@ -152,17 +170,24 @@ def _spelling_variants(doc: RawDocument, known: set[str]) -> list[Finding]:
 
 def _inconsistent_actor_case(doc: RawDocument) -> list[Finding]:
     out = []
+    written = Counter(m.group() for m in _ACTOR_FORMS.finditer(doc.text))  # one pass over the text
     for actor in ACTORS:
         for form in actor.forms:
-            spellings = Counter(
-                re.findall(rf"(?<!\w){re.escape(form)}(?![\w]|\.\w)", doc.text, re.IGNORECASE)
-            )
+            spellings = Counter({s: n for s, n in written.items() if s.lower() == form.lower()})
             if len(spellings) > 1 and any(s.isupper() for s in spellings):
                 variants = ", ".join(f"“{s}” ({n}×)" for s, n in spellings.most_common())
                 out.append(
                     Finding("inconsistent-name", f"{actor.name} is written as {variants}", (actor.id,))
                 )
     return out
+
+
+_ACTOR_FORMS = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(re.escape(f) for a in ACTORS for f in sorted(a.forms, key=len, reverse=True))
+    + r")(?![\w]|\.\w)",
+    re.IGNORECASE,
+)
 
 
 def _isolated(nodes: Sequence[Node], edges: Sequence[Edge], entries: Sequence[Entry]) -> list[Finding]:
@@ -194,7 +219,10 @@ def document_findings(
 
 
 def with_relation_findings(portfolio: Portfolio) -> Portfolio:
-    """Recompute the findings that depend on the final edges (after an overlay changed them)."""
+    """Recompute the findings that depend on the final edges (after an overlay changed them). An entry that
+    says it stands alone is not reported as having no relations."""
     kept = tuple(f for f in portfolio.findings if f.code != "no-relations")
-    extra = _isolated(portfolio.nodes, portfolio.edges, portfolio.entries)
+    alone = {n for f in kept if f.code == "standalone" for n in f.nodes}
+    nodes = [n for n in portfolio.nodes if n.id not in alone]
+    extra = _isolated(nodes, portfolio.edges, portfolio.entries)
     return portfolio.with_(findings=kept + tuple(extra))

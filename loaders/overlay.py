@@ -8,6 +8,9 @@ Format (``seed/overlay.yaml``)::
       add:    [{id, name, kind, aliases?, owner?, description?, reason}]
       update: [{id, name?, kind?, aliases?, owner?, description?, reason}]   # aliases are added
       remove: [{id, reason}]                                                 # and every edge touching it
+    entries:
+      rename: [{line, name, reason}]     # the entry that starts on that line of the document, renamed before
+                                         # anything is read from it (a doubtful or over-long name)
     edges:
       add:    [{source, target, type, strength?, alt_group?, scope?, reason}]
       update: [{source, target, type, strength?, alt_group?, scope?, reason}]
@@ -31,10 +34,15 @@ from ruamel.yaml.error import YAMLError
 from graph.model import Confidence, Edge, Finding, Node, NodeKind, Portfolio, RelType, Strength
 from loaders.errors import LoadError
 
-__all__ = ["apply_overlay", "read_overlay"]
+__all__ = ["apply_overlay", "entry_names", "read_overlay"]
 
-_SECTIONS = {"nodes": {"add", "update", "remove"}, "edges": {"add", "update", "remove"}}
+_SECTIONS = {
+    "entries": {"rename"},
+    "nodes": {"add", "update", "remove"},
+    "edges": {"add", "update", "remove"},
+}
 _FIELDS = {
+    ("entries", "rename"): ({"line", "name", "reason"}, set()),
     ("nodes", "add"): ({"id", "name", "kind", "reason"}, {"aliases", "owner", "description", "labels"}),
     ("nodes", "update"): ({"id", "reason"}, {"name", "kind", "aliases", "owner", "description", "labels"}),
     ("nodes", "remove"): ({"id", "reason"}, set()),
@@ -157,6 +165,23 @@ def _enum(source: str, item: CommentedMap, key: str, enum: type[Any]) -> Any:
         raise LoadError(source, _line(item, key), f"{key} {item[key]!r} is not one of {allowed}") from None
 
 
+def entry_names(doc: CommentedMap, source: str) -> tuple[dict[int, str], dict[int, int | None]]:
+    """The overlay's ``entries.rename``: {document line: new name}, and {document line: overlay line}."""
+    names: dict[int, str] = {}
+    where: dict[int, int | None] = {}
+    for item in (doc.get("entries") or {}).get("rename", []):
+        line = str(item["line"])
+        if not line.isdigit() or int(line) < 1:
+            raise LoadError(
+                source, _line(item, "line"), f"line must be a line number of the document, not {line!r}"
+            )
+        if not str(item["name"]).strip():
+            raise LoadError(source, _line(item, "name"), "the new name is empty")
+        names[int(line)] = str(item["name"])
+        where[int(line)] = _line(item)
+    return names, where
+
+
 def _need(source: str, nodes: dict[str, Node], item: CommentedMap, key: str) -> str:
     node_id = str(item[key])
     if node_id not in nodes:
@@ -181,6 +206,15 @@ def apply_overlay(portfolio: Portfolio, doc: CommentedMap, source: str) -> Portf
     findings = list(portfolio.findings)
     node_ops = doc.get("nodes") or {}
     edge_ops = doc.get("edges") or {}
+    for item in (doc.get("entries") or {}).get("rename", []):
+        findings.append(
+            Finding(
+                "curated-rename",
+                f"the entry on line {item['line']} is named “{item['name']}” by the overlay: {item['reason']}",
+                (),
+                _line(item),
+            )
+        )
 
     for item in node_ops.get("add", []):
         node_id = str(item["id"])

@@ -181,6 +181,8 @@ def _edge(row: _Row) -> Edge:
         scope=row.items("scope"),
         rule=row.get("rule"),
         note=row.text("note"),
+        mode=row.get("mode"),
+        also=row.items("also"),
     )
 
 

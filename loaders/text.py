@@ -6,12 +6,68 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from loaders.lexicon import ABBREVIATIONS
+import simplemma
 
-__all__ = ["Sentence", "SourceText", "ends_sentence", "join_lines", "split_sentences"]
+from loaders.lexicon import ABBREVIATIONS, MONTHS
+
+__all__ = [
+    "ABBREVIATIONS",
+    "Sentence",
+    "SourceText",
+    "ends_sentence",
+    "is_common_word",
+    "join_lines",
+    "lemma",
+    "split_sentences",
+]
 
 _WORD_BEFORE_HYPHEN = re.compile(r"(\S+)-$")
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """The Bokmål lemma of a word, lower-cased (simplemma's data ships in its wheel: nothing is fetched).
+
+    >>> lemma("Hentes"), lemma("arkiveres"), lemma("Folkeregisteret")
+    ('hente', 'arkivere', 'folkeregister')
+    """
+    low = word.lower()
+    return _IRREGULAR.get(low) or str(simplemma.lemmatize(low, lang="nb"))
+
+
+# Forms simplemma's Bokmål data leaves as they are.
+_IRREGULAR = {"går": "gå", "gikk": "gå", "gått": "gå"}
+
+
+@lru_cache(maxsize=65536)
+def is_common_word(word: str) -> bool:
+    """Is this a word of the language (a dictionary word or a compound of them), rather than a name?
+
+    >>> is_common_word("Fagsystem"), is_common_word("saksbehandlingssystemet"), is_common_word("Unilab")
+    (True, True, False)
+    """
+    bare = word.strip(".,:;()«»\"'")
+    if not bare or any(c.isupper() for c in bare[1:]) or any(c.isdigit() for c in bare):
+        return False  # "ProSang", "eKurve", "NAV", "Unit4"
+    return _known(bare.lower(), 3)
+
+
+def _known(word: str, depth: int) -> bool:
+    """A known word, or a compound of known words (with the linking -s- or -e-), up to ``depth`` parts."""
+    if simplemma.is_known(word, lang="nb") or simplemma.is_known(lemma(word), lang="nb"):
+        return True
+    if depth <= 1 or len(word) < 7:
+        return False
+    for k in range(len(word) - 3, 2, -1):
+        head, tail = word[:k], word[k:]
+        if not _known(tail, 1):
+            continue
+        for stem in (head, head[:-1] if head[-1:] in "se" else None):
+            if stem and len(stem) >= 3 and _known(stem, depth - 1):
+                return True
+    return False
 
 
 def _join_pair(left: str, right: str) -> tuple[str, str]:
@@ -23,6 +79,13 @@ def _join_pair(left: str, right: str) -> tuple[str, str]:
         if nxt in {"og", "eller"}:  # a suspended compound: "tobakk-" / "og alkohol"
             return " ", right
         if word.isupper() or nxt[:1].isupper():  # "EØS-" / "land" stays "EØS-land"
+            return "", right
+        bare = word.split("-")[-1].strip('(«"')
+        before = left[: m.start(1)].rstrip()
+        midsentence = bool(before) and before[-1] not in ".!?:"
+        if bare[:1].isupper() and (midsentence or not is_common_word(bare)):
+            # A name and a suffix: "Altinn-" / "tjenester" stays "Altinn-tjenester", and so does a capitalised
+            # word inside a sentence ("Krever Feide-" / "innlogging").
             return "", right
         return "\x00", right  # a soft hyphen: drop it ("integra-" / "sjon")
     return " ", right
@@ -105,7 +168,10 @@ class Sentence:
 
 
 # A boundary: end punctuation, whitespace, then something that can start a sentence.
-_BOUNDARY = re.compile(r"(?<=[.!?])\s+(?=[(\"«A-ZÆØÅ0-9])|(?<=\))\s+(?=[A-ZÆØÅ])")
+# (A name in camel case starts a sentence too: "… og RIS. eKurve får …")
+_BOUNDARY = re.compile(
+    r"(?<=[.!?])\s+(?=[(\"«A-ZÆØÅ0-9]|[a-zæøå][A-ZÆØÅ])|(?<=\))\s+(?=[A-ZÆØÅ]|[a-zæøå][A-ZÆØÅ])"
+)
 
 
 def split_sentences(src: SourceText) -> list[Sentence]:
@@ -123,8 +189,10 @@ def split_sentences(src: SourceText) -> list[Sentence]:
     for m in _BOUNDARY.finditer(text):
         before = text[start : m.start()]
         last = before.split()[-1] if before.split() else ""
-        if last.endswith(".") and (last.rstrip(".").lower() in ABBREVIATIONS or last.rstrip(".").isdigit()):
-            continue
+        after = text[m.end() :].split(" ", 1)[0].strip(".,").lower()
+        dated = last.rstrip(".").isdigit() and (after in MONTHS or not after[:1].isalpha())
+        if last.endswith(".") and (last.rstrip(".").lower() in ABBREVIATIONS or dated):
+            continue  # "f.eks. BankID", "15. mai 2023"; but "Noark 5. Inngående post …" ends a sentence
         if before.strip():
             out.append(Sentence(before.strip(), start, src.line_at(start)))
         start = m.end()

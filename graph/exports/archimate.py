@@ -33,6 +33,10 @@ BUILT_ON              Specialization / Realization no / yes  A is a kind of B (s
                                                              else B realizes A
 PART_OF               Composition / Aggregation    yes       the whole B is composed of A
 EXCHANGES_WITH        Association                  no        A and B collaborate
+LOOKS_UP_IN           Serving                      yes       the register B serves A
+STORES_IN             Serving                      yes       the archive B serves A
+DEPENDS_ON            Serving                      yes       B serves A
+PUBLISHES             Flow                         yes       content flows from B to A, which shows it
 ====================  ===========================  ========  ==========================================
 
 A choice the ArchiMate relationship table does not allow for the two element types falls back to the
@@ -133,6 +137,10 @@ RELATIONSHIP: dict[RelType, tuple[ArchiRelation, ...]] = {
     RelType.BUILT_ON: (ArchiRelation("Specialization", _F), ArchiRelation("Realization", _S)),
     RelType.PART_OF: (ArchiRelation("Composition", _S), ArchiRelation("Aggregation", _S)),
     RelType.EXCHANGES_WITH: (ArchiRelation("Association", _F),),
+    RelType.LOOKS_UP_IN: (ArchiRelation("Serving", _S),),
+    RelType.STORES_IN: (ArchiRelation("Serving", _S),),
+    RelType.DEPENDS_ON: (ArchiRelation("Serving", _S),),
+    RelType.PUBLISHES: (ArchiRelation("Flow", _S),),
 }
 FALLBACK = ArchiRelation("Association", False)
 
@@ -253,10 +261,11 @@ def edge_properties(edge: Edge) -> list[Prop]:
         if value is not None:
             props.append((name, str(value)))
     props += [("scope", actor) for actor in edge.scope]
-    for name in ("rule", "note"):
+    for name in ("rule", "note", "mode"):
         value = getattr(edge, name)
         if value is not None:
             props.append((name, value))
+    props += [("also", text) for text in edge.also]
     return props
 
 

@@ -70,9 +70,11 @@ EDGE_COLUMNS = (
     "scope",
     "rule",
     "note",
+    "mode",
+    "also",
 )
 EDGE_REQUIRED = ("source", "target", "type", "evidence")
-LIST_COLUMNS = frozenset({"labels", "aliases", "scope"})
+LIST_COLUMNS = frozenset({"labels", "aliases", "scope", "also"})
 
 
 def join_list(items: Iterable[str]) -> str:

@@ -28,9 +28,10 @@ def test_impact_is_the_cli_json_plus_the_revision(client, seed: Portfolio):
 
 def test_impact_of_hint_is_evidenced_hop_by_hop(client):
     data = client.get("/api/v1/impact", params={"down": "hint"}).json()
-    dip = next(i for i in data["impacted"] if i["id"] == "dip")
-    assert dip["path"] == ["dip", "hapi", "hint"] and dip["state"] == "degraded"
-    assert all(h["evidence"] and h["line"] for h in dip["hops"])
+    hapi = next(i for i in data["impacted"] if i["id"] == "hapi")
+    assert hapi["path"] == ["hapi", "hint"] and hapi["state"] == "down"
+    assert all(h["evidence"] and h["line"] for h in hapi["hops"])
+    assert "dip" not in {i["id"] for i in data["impacted"]}
     assert data["summary"]["impacted"] == len(data["impacted"]) > 20
 
 
@@ -85,16 +86,15 @@ def test_path_errors_are_problems(client):
 def test_critical_ranks_by_blast_radius_and_finds_the_login_pair(client):
     crit = client.get("/api/v1/analysis/critical").json()
     radii = [n["blast_radius"] for n in crit["nodes"]]
-    assert radii == sorted(radii, reverse=True) and crit["nodes"][0]["id"] == "hint"
+    assert radii == sorted(radii, reverse=True) and "hint" in [n["id"] for n in crit["nodes"][:3]]
     assert ["helseid", "minid"] in [p["pair"] for p in crit["pairs"]]
     stated = client.get("/api/v1/analysis/critical", params={"min_confidence": "stated"}).json()
     assert stated["min_confidence"] == "stated" and stated["nodes"][0]["blast_radius"] < radii[0]
 
 
-def test_cycles_name_the_uvreg_legeforeningen_loop_with_its_evidence(client):
-    data = client.get("/api/v1/analysis/cycles").json()
-    loop = next(c for c in data["cycles"] if set(c["nodes"]) == {"uvreg", "legeforeningen"})
-    assert loop["length"] == 2 and all(e["evidence"] for e in loop["edges"])
+def test_the_seed_has_no_circular_dependency_and_a_bad_parameter_is_a_problem(client):
+    # UVreg's "samhandling med Legeforeningen" is an organisation working in UVreg, not a loop of systems.
+    assert client.get("/api/v1/analysis/cycles").json()["cycles"] == []
     assert problem(client.get("/api/v1/analysis/cycles", params={"min_confidence": 3}), 422)
 
 

@@ -11,6 +11,7 @@ from app.main import create_app
 from app.settings import Settings
 from graph.exports import FORMATS
 from tests.app.conftest import started
+from tests.conftest import SEED_COUNTS
 
 
 def client() -> AbstractContextManager[TestClient]:
@@ -30,7 +31,7 @@ def test_graphml_over_http_reads_back_into_networkx() -> None:
     with client() as c:
         text = c.get("/api/v1/export/graphml").text
     G = nx.parse_graphml(text)
-    assert G.number_of_nodes() == 54 and G.number_of_edges() == 81
+    assert (G.number_of_nodes(), G.number_of_edges()) == SEED_COUNTS
 
 
 def test_an_unknown_format_is_a_422_problem() -> None:

@@ -26,9 +26,9 @@ def test_impact_json_has_the_documented_shape() -> None:
     assert res.returncode == 0, res.stderr
     data = json.loads(res.stdout)
     assert data["down"] == ["hint"]
-    item = next(i for i in data["impacted"] if i["id"] == "dip")
+    item = next(i for i in data["impacted"] if i["id"] == "hapi")
     assert {"id", "name", "kind", "state", "distance", "path", "evidence", "inferred"} <= set(item)
-    assert item["path"] == ["dip", "hapi", "hint"] and item["state"] == "degraded"
+    assert item["path"] == ["hapi", "hint"] and item["state"] == "down"
     assert data["summary"]["by_state"]["down"] >= 1
 
 
@@ -54,8 +54,8 @@ def test_an_unknown_name_is_one_line_with_suggestions_and_exit_2() -> None:
 
 
 def test_deps_and_dependents_walk_opposite_directions() -> None:
-    deps = json.loads(run("deps", "DIP", "--json").stdout)
-    assert {"enonic-xp", "hapi", "hint"} == {i["id"] for i in deps["items"]}
+    deps = json.loads(run("deps", "hAPI", "--json").stdout)
+    assert {"dip", "enonic-xp", "hint"} == {i["id"] for i in deps["items"]}
     dependents = json.loads(run("dependents", "FKR", "--json", "--depth", "1").stdout)
     assert [i["id"] for i in dependents["items"]] == ["tjenesteportal-for-helseaktor"]
 
@@ -72,10 +72,12 @@ def test_critical_and_cycles_answer() -> None:
     assert crit["nodes"][0]["blast_radius"] >= crit["nodes"][-1]["blast_radius"]
     assert ["helseid", "minid"] in [p["pair"] for p in crit["pairs"]]
     cyc = json.loads(run("cycles", "--json").stdout)
-    assert any(set(c["nodes"]) == {"uvreg", "legeforeningen"} for c in cyc["cycles"])
+    assert cyc["cycles"] == []  # the seed's systems depend on one another in no circle
 
 
 def test_portfolio_option_answers_on_another_document() -> None:
-    res = run("impact", "NAV", "--portfolio", str(Path(FIXTURES / "kommune-portefolje.txt")), "--json")
+    res = run(
+        "impact", "nav-tjenester", "--portfolio", str(Path(FIXTURES / "kommune-portefolje.txt")), "--json"
+    )
     data = json.loads(res.stdout)
     assert "fut" in {i["id"] for i in data["impacted"]}

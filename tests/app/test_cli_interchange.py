@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SEED_COUNTS, SEED_EDGES, SEED_NODES
 from tests.loaders.test_hostile_xml import BILLION_LAUGHS, XXE
 
 EAGRAPH = [sys.executable, "-m", "app.cli"]
@@ -45,7 +46,10 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ]:
         res = run("export", "--format", fmt, "-o", folder / name)
         assert res.returncode == 0, res.stderr
-        assert res.stdout == "" and f"wrote {folder / name} ({fmt}: 54 nodes, 81 edges)" in res.stderr
+        assert (
+            res.stdout == ""
+            and f"wrote {folder / name} ({fmt}: {SEED_NODES} nodes, {SEED_EDGES} edges)" in res.stderr
+        )
     return folder
 
 
@@ -85,7 +89,7 @@ def test_import_json_has_the_shape_of_parse_json(exported: Path, files: list[str
     assert res.returncode == 0, res.stderr
     data = json.loads(res.stdout)
     assert {"document", "revision", "nodes", "edges", "findings"} <= data.keys()
-    assert len(data["nodes"]) == 54 and len(data["edges"]) == 81
+    assert (len(data["nodes"]), len(data["edges"])) == SEED_COUNTS
     hint = next(n for n in data["nodes"] if n["id"] == "hint")
     assert hint["kind"] == "integration" and "hINT" in hint["aliases"]
 
@@ -93,7 +97,11 @@ def test_import_json_has_the_shape_of_parse_json(exported: Path, files: list[str
 def test_import_prints_a_summary_by_kind_and_type(exported: Path) -> None:
     res = run("import", exported / "model.xml")
     assert res.returncode == 0
-    assert "54 nodes, 81 edges" in res.stdout and "INTEGRATES_VIA" in res.stdout and "actor" in res.stdout
+    assert (
+        f"{SEED_NODES} nodes, {SEED_EDGES} edges" in res.stdout
+        and "INTEGRATES_VIA" in res.stdout
+        and "actor" in res.stdout
+    )
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 from neo4j import Driver
 
 from graph.model import Portfolio
-from tests.conftest import REPO, Neo4jServer
+from tests.conftest import REPO, SEED_EDGES, SEED_NODES, Neo4jServer
 
 EAGRAPH = [sys.executable, "-m", "app.cli"]
 
@@ -32,8 +32,8 @@ def test_loading_the_seed_twice_leaves_the_parsed_counts_with_evidence_on_every_
     first = run("load", env=neo4j_server.env())
     second = run("load", "--neo4j-uri", neo4j_server.uri, env=neo4j_server.env())
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
-    assert f"revision {seed.revision} (new revision): 54 nodes, 81 edges" in first.stdout
-    assert f"revision {seed.revision} (unchanged): 54 nodes, 81 edges" in second.stdout
+    assert f"revision {seed.revision} (new revision): {SEED_NODES} nodes, {SEED_EDGES} edges" in first.stdout
+    assert f"revision {seed.revision} (unchanged): {SEED_NODES} nodes, {SEED_EDGES} edges" in second.stdout
     assert count(empty_neo4j, "MATCH (n:Node) RETURN count(n)") == len(seed.nodes)
     assert count(empty_neo4j, "MATCH ()-[r]->() RETURN count(r)") == len(seed.edges)
     assert count(empty_neo4j, "MATCH ()-[r]->() WHERE r.evidence IS NULL RETURN count(r)") == 0

@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 from graph.exports.backstage import backstage_name, to_backstage
 from graph.model import Edge, Node, NodeKind, Portfolio, RelType
 from loaders import load_portfolio
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SEED_EDGES
 from tests.schemas import backstage_errors
 
 NAME = re.compile(r"^[a-zA-Z0-9]+([-_.][a-zA-Z0-9]+)*$")
@@ -80,7 +80,7 @@ def test_kinds_map_to_components_apis_resources_and_groups(catalog: list[dict[st
     assert by_ref["component:praksisinfo"]["spec"]["type"] == "service"
     assert by_ref["component:helsedirektoratet-no"]["spec"]["type"] == "website"
     assert by_ref["resource:helseid"]["spec"]["type"] == "external"
-    assert by_ref["group:nav"]["spec"]["type"] == "actor"
+    assert by_ref["group:helfo"]["spec"]["type"] == "actor"
     assert by_ref["component:hint"]["spec"]["providesApis"] == ["api:hint-api"]
     assert by_ref["api:hint-api"]["spec"]["type"] == "integration"
 
@@ -112,7 +112,7 @@ def test_annotations_carry_the_evidence_of_every_edge(catalog: list[dict[str, An
         assert match[0]["evidence"] == edge.evidence and match[0]["confidence"] == edge.confidence.value
         assert match[0].get("alt_group") == edge.alt_group and match[0].get("scope", []) == list(edge.scope)
         carried += 1
-    assert carried == 81
+    assert carried == SEED_EDGES
 
 
 def test_owners_become_groups_and_unowned_entities_say_so(catalog: list[dict[str, Any]]) -> None:

@@ -17,7 +17,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable
 from graph.exports.cypher import to_cypher
 from graph.model import Edge, Node, Portfolio
 from loaders import load_portfolio
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, SEED_COUNTS
 
 pytestmark = pytest.mark.neo4j
 
@@ -100,4 +100,4 @@ def test_running_the_script_twice_changes_nothing(neo4j: Driver) -> None:
     records, _, _ = neo4j.execute_query(
         "MATCH (n) OPTIONAL MATCH (n)-[r]->() RETURN count(DISTINCT n) AS n, count(r) AS r"
     )
-    assert (records[0]["n"], records[0]["r"]) == (54, 81)
+    assert (records[0]["n"], records[0]["r"]) == SEED_COUNTS

@@ -10,7 +10,7 @@ from neo4j import Driver
 from graph.model import NodeKind, Portfolio, RelType
 from graph.neo4j_store import COMMON_LABEL, Neo4jStore, _labels, _rel_type
 from graph.store import StoreUnavailable
-from tests.conftest import Neo4jServer
+from tests.conftest import SEED_EDGES, SEED_NODES, Neo4jServer
 from tests.graph.test_store_contract import smaller
 from tests.tcp_proxy import TcpProxy
 
@@ -26,14 +26,14 @@ def test_two_loads_leave_one_node_per_parsed_node_and_one_relationship_per_edge(
 ) -> None:
     neo4j_store.load(seed)
     neo4j_store.load(seed)
-    assert scalar(empty_neo4j, f"MATCH (n:{COMMON_LABEL}) RETURN count(n)") == len(seed.nodes) == 54
-    assert scalar(empty_neo4j, "MATCH ()-[r]->() RETURN count(r)") == len(seed.edges) == 81
+    assert scalar(empty_neo4j, f"MATCH (n:{COMMON_LABEL}) RETURN count(n)") == len(seed.nodes) == SEED_NODES
+    assert scalar(empty_neo4j, "MATCH ()-[r]->() RETURN count(r)") == len(seed.edges) == SEED_EDGES
     assert (
         scalar(empty_neo4j, "MATCH ()-[r]->() WHERE r.evidence IS NULL OR r.evidence = '' RETURN count(r)")
         == 0
     )
     # Besides the nodes: one :Finding per finding and the one :Revision node (documented in the README).
-    assert scalar(empty_neo4j, "MATCH (n) RETURN count(n)") == 54 + len(seed.findings) + 1
+    assert scalar(empty_neo4j, "MATCH (n) RETURN count(n)") == SEED_NODES + len(seed.findings) + 1
 
 
 def test_every_node_has_the_common_label_and_one_label_per_kind(
@@ -66,7 +66,7 @@ def test_relationship_types_are_the_relation_types_with_every_edge_property(
     )
     assert (login["alt_group"], login["rule"], login["confidence"]) == (
         "tjenesteportal-for-helseaktor/login",
-        "uses-list",
+        "logs-in-with:bruke+-",
         "stated",
     )
     assert via["scope"] == ["helseaktor"] and "via Tjenesteportalen" in via["evidence"]

@@ -71,3 +71,34 @@ def test_overlay_updates_change_strength_and_keep_the_stated_evidence(tmp_path: 
     e = next(e for e in p.edges if e.key == ("dip", "enonic-xp", "BUILT_ON"))
     assert e.strength is Strength.SOFT and e.confidence is Confidence.STATED
     assert e.evidence.startswith("Er en kundetilpasset versjon") and e.note and "cache" in e.note
+
+
+def test_the_overlay_renames_an_entry_by_its_line_before_anything_is_read_from_it(tmp_path: Path) -> None:
+    doc = tmp_path / "p.txt"
+    doc.write_text(
+        "System  Beskrivelse \n\nKvist Arena JRN/PAS, somatikk. Henter data fra Tidbank.\n\n"
+        "Tidbank  Timeregistrering.\n",
+        encoding="utf-8",
+    )
+    ov = tmp_path / "o.yaml"
+    ov.write_text(
+        "version: 1\nentries:\n  rename:\n    - line: 3\n      name: Kvist\n"
+        "      reason: The product is Kvist; Arena is its description.\n",
+        encoding="utf-8",
+    )
+    p = load_portfolio(doc, ov)
+    kvist = next(n for n in p.nodes if n.line == 3)
+    assert kvist.name == "Kvist" and kvist.description and kvist.description.startswith("Arena JRN/PAS")
+    assert ("kvist", "tidbank") in {(e.source, e.target) for e in p.edges}
+    assert any(f.code == "curated-rename" and f.line == 4 for f in p.findings)
+
+
+def test_renaming_a_line_where_no_entry_starts_names_the_overlay_line(tmp_path: Path) -> None:
+    doc = tmp_path / "p.txt"
+    doc.write_text("System  Beskrivelse \n\nTidbank  Timeregistrering.\n", encoding="utf-8")
+    ov = tmp_path / "o.yaml"
+    ov.write_text("version: 1\nentries:\n  rename:\n    - {line: 9, name: X, reason: r}\n", encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        load_portfolio(doc, ov)
+    assert (caught.value.source, caught.value.line) == ("o.yaml", 4)
+    assert "no entry starts on line 9 of p.txt" in caught.value.message

@@ -42,13 +42,13 @@ def test_via_makes_the_system_reached_through_the_portal_for_the_clause_users() 
     assert (via.source, via.target, via.scope) == ("saksmotor", "portalen-for-brukere", ("innbygger",))
 
 
-def test_eksponere_via_is_a_soft_exposure() -> None:
+def test_exposing_content_via_an_api_makes_the_api_depend_on_the_content_not_the_other_way() -> None:
     p = parse(
         PLATFORM,
         "Nettmotor Er en versjon av Acme CMS. Implementerer komponenter for å eksponere innhold via DP.",
     )
-    e = next(e for e in p.edges if e.source == "nettmotor" and e.target == "dp")
-    assert (e.type.value, e.strength) == ("EXPOSES_VIA", Strength.SOFT)
+    e = next(e for e in p.edges if {e.source, e.target} == {"nettmotor", "dp"})
+    assert (e.source, e.target, e.type.value, e.strength) == ("dp", "nettmotor", "PUBLISHES", Strength.SOFT)
     assert ("nettmotor", "acme", "BUILT_ON") in edges(p) or ("nettmotor", "acme-cms", "BUILT_ON") in edges(p)
 
 
@@ -88,10 +88,15 @@ def test_og_lists_are_not_alternatives() -> None:
     assert all(e.alt_group is None for e in p.edges)
 
 
-def test_receives_from_and_sends_to() -> None:
+def test_a_system_depends_on_the_services_of_a_public_body_it_gets_from_or_sends_to() -> None:
     p = parse("Brevmodul Løsning for utsendelse. Direktoratet får ferdige vedtak fra NAV for utsending.",
               "Oppgjør Saksbehandlingssystem. Benyttes av helseaktører for å sende inn krav til Helfo.")  # fmt: skip
-    assert {("brevmodul", "nav", "RECEIVES_FROM"), ("helfo", "oppgjor", "RECEIVES_FROM")} <= edges(p)
+    assert {
+        ("brevmodul", "nav-tjenester", "RECEIVES_FROM"),
+        ("oppgjor", "helfo-tjenester", "TRANSFERS_TO"),
+    } <= edges(p)
+    assert p.node("nav-tjenester").name == "NAV (tjenester)"  # the organisation's services, not NAV itself
+    assert ("direktoratet", "brevmodul", "RECEIVES_FROM") not in edges(p)
 
 
 def test_a_collective_word_infers_edges_from_every_case_processing_entry() -> None:
@@ -116,12 +121,14 @@ def test_an_integration_component_sits_between_the_systems_it_connects() -> None
     assert p.node("broen").kind.value == "integration"
 
 
-def test_samhandling_med_goes_both_ways() -> None:
+def test_samhandling_med_a_system_goes_both_ways() -> None:
+    p = parse("Reg Saksbehandling og samhandlingsystem. Samhandling med Kildebasen.", "Kildebasen Register.")
+    assert {("reg", "kildebasen", "EXCHANGES_WITH"), ("kildebasen", "reg", "EXCHANGES_WITH")} <= edges(p)
+
+
+def test_samhandling_med_an_organisation_makes_it_a_user_not_a_dependency() -> None:
     p = parse("Reg Saksbehandling og samhandlingsystem. Samhandling med Legeforeningen.")
-    assert {
-        ("reg", "legeforeningen", "EXCHANGES_WITH"),
-        ("legeforeningen", "reg", "EXCHANGES_WITH"),
-    } <= edges(p)
+    assert edges(p) == {("legeforeningen", "reg", "USES")}
 
 
 def test_a_planned_relation_makes_no_edge_but_a_finding() -> None:

@@ -21,7 +21,7 @@ def test_a_different_portfolio_in_the_same_layout_parses_with_the_same_rules() -
         ("vedtaksmotor", "innsynsportal-for-innbyggere", "ACCESSED_VIA"),
         ("vedtaksmotor", "meldingsformidler", "INTEGRATES_VIA"),
         ("meldingsformidler", "altinn", "TRANSFERS_TO"),
-        ("fut", "nav", "RECEIVES_FROM"),
+        ("fut", "nav-tjenester", "RECEIVES_FROM"),
         ("fut", "digipost", "DELIVERS_VIA"),
         ("frivillige-organisasjoner", "tp", "USES"),
         ("nav", "meldingsarkiv2", "USES"),

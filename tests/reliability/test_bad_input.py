@@ -43,8 +43,6 @@ DOCUMENTS: dict[str, tuple[int | None, str]] = {
     "escape-in-name.txt": (3, "name contains U+001B (a control character)"),
     "bidi-override-in-name.txt": (3, "name contains U+202E (a bidirectional override)"),
     "escape-in-description.txt": (3, "description contains U+001B (a control character)"),
-    "long-name.txt": (3, "name is 10000 characters long; a name has at most 200"),
-    "no-id.txt": (3, "makes no id: an id needs letters a–z or digits"),
 }
 OVERLAYS: dict[str, tuple[int | None, str]] = {
     "not-yaml.yaml": (3, "not valid YAML: expected ',' or ']'"),
@@ -99,6 +97,18 @@ def test_each_malformed_document_is_refused_with_its_line_and_reason(name: str, 
     line, message = expected
     assert (caught.value.source, caught.value.line) == (str(path), line)
     assert message in caught.value.message and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "node_ids"),
+    [("long-name.txt", "name-too-long", []), ("no-id.txt", "name-without-id", ["entry-3"])],
+)
+def test_one_doubtful_entry_is_a_finding_on_that_entry_not_a_refused_document(
+    name: str, code: str, node_ids: list[str]
+) -> None:
+    portfolio = load_portfolio(CORPUS / "documents" / name)
+    assert [n.id for n in portfolio.nodes if n.kind is NodeKind.SYSTEM] == node_ids
+    assert [(f.code, f.line) for f in portfolio.findings if f.code == code] == [(code, 3)]
 
 
 @pytest.mark.parametrize(("name", "expected"), OVERLAYS.items(), ids=list(OVERLAYS))
@@ -191,7 +201,7 @@ def test_eagraph_impact_of_a_hostile_name_is_one_line_and_exit_2(name: str, mess
 def test_an_admin_reload_of_a_bad_document_is_a_problem_and_writes_nothing(
     neo4j_server: Neo4jServer, neo4j_driver: Driver, loaded_neo4j: dict[str, Any], seed: Portfolio
 ) -> None:
-    for name in ("binary.txt", "long-name.txt", "escape-in-name.txt"):
+    for name in ("binary.txt", "no-header.txt", "escape-in-name.txt"):
         options = settings(
             store="neo4j",
             neo4j_uri=neo4j_server.uri,
