@@ -443,6 +443,10 @@ class _Reader:
             return
         cut = split_name(line, self.cues)
         continuing = _name_incomplete(block.current_name()) or line[:1].islower() or line.startswith("(")
+        # "Havlys" / "Klubb Kundeklubben, …": the joined name is written so elsewhere in the document.
+        continuing = continuing or (
+            cut.description is not None and self.cues.recurs(f"{block.current_name()} {cut.name}", line)
+        )
         long = len(line) >= SHORT_LINE  # a stacked name is a short line of its own
         if continuing and (cut.description is not None or not long):
             self._more_name(no, cut)  # "vin (BØV) Saksbehandlingssystem …", "(NKI)"

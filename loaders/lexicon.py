@@ -281,6 +281,7 @@ SELF_REFERENCES = frozenset(
         "plattformens",
         "herfra",
         "hit",
+        "her",
         "den",
         "det",
     }
@@ -367,6 +368,7 @@ NOT_NAMES = frozenset(
         "http", "https", "smtp", "iso", "ns", "epj", "pas", "erp", "crm", "hr", "it", "ikt", "bi", "ai",
         "ml", "sql", "vpn", "adt", "iplos", "scada", "dms", "tcp", "ip", "dns", "ldap", "scim", "ebxml",
         "kith-xml", "kith", "noark", "noark-5", "ebix", "ediel", "camt.054", "pain.001", "iso 20022",
+        "sverige", "danmark", "finland", "island", "tyskland", "irland", "nederland", "storbritannia", "usa",
         "norge", "norway", "norway east", "east", "west", "north", "central", "europe", "oslo", "bergen", "trondheim", "eu", "eøs", "eus", "norges",
         "januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
         "november", "desember", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",

@@ -435,8 +435,10 @@ def _user_group(tokens: Sequence[Token], i: int) -> bool:
     """A plural noun right after "brukes av" ("Brukes av renovatørene", "av leger og andre behandlere"): whoever
     a system is used by is a group of people, whatever the word for them."""
     low = tokens[i].text.lower()
-    if not tokens[i].text[:1].islower() or not low.endswith(("ene", "erne", "ere", "ørene")) or len(low) < 6:
+    if not tokens[i].text[:1].islower() or not low.endswith(("ne", "er", "en", "re")) or len(low) < 6:
         return False
+    if tokens[i].lemma == low:
+        return False  # "herunder", "eller": not a plural or definite noun
     k = i - 1
     while k >= max(1, i - 6) and (
         tokens[k].text in {",", "og"}
@@ -444,13 +446,13 @@ def _user_group(tokens: Sequence[Token], i: int) -> bool:
         or tokens[k].text.endswith(("er", "ene"))
     ):
         k -= 1  # over the rest of a list of people: "av leger og andre behandlere"
-    return (
-        k >= 1
-        and tokens[k].text == "av"
-        and tokens[k - 1].lemma in {"bruke", "benytte", "brukes", "benyttes"}
-    )
+    if k < 1 or tokens[k].text != "av":
+        return False
+    # "Brukes av …", "Brukes hver dag av …", "benyttes særlig av …"
+    return any(tokens[j].lemma in _USE_LEMMAS for j in range(max(0, k - 3), k))
 
 
+_USE_LEMMAS = frozenset({"bruke", "benytte", "brukes", "benyttes"})
 _USER_FILLERS = frozenset(
     {"andre", "alle", "både", "de", "enkelte", "flere", "mange", "noen", "våre", "ulike"}
 )
@@ -510,6 +512,10 @@ def _namelike(tok: Token) -> bool:
 
 _NAMED_THINGS = ("tjeneste", "tjenesten", "løsning", "løsningen", "portal", "portalen", "plattform", "plattformen",
                  "register", "registeret", "gateway", "system", "systemet", "app", "appen", "api", "api-et")  # fmt: skip
+
+
+_NAMED_THING_HEADS = ("register", "registeret", "system", "systemet", "portal", "portalen", "basen", "arkiv",
+                      "arkivet", "plattform", "plattformen", "katalog", "katalogen")  # fmt: skip
 
 
 _NAME_CONNECTORS = frozenset({"with", "of", "and", "for", "&"})
@@ -580,6 +586,15 @@ def _proper(tokens: Sequence[Token], i: int, doc: Gazetteer | None = None) -> Me
         # "Telenors SMS-gateway", "Sikris datasenter": the owner named in the genitive.
         words = " ".join(t.text for t in tokens[i:end])[:-1]
         return Mention(i, end, "", MentionKind.PROPER, slugify(words), words)
+    if (
+        end == i + 1
+        and end < len(tokens)
+        and tokens[end].text[:1].islower()
+        and tokens[end].text.endswith(_NAMED_THING_HEADS)
+        and is_common_word(tok.text)
+    ):
+        # "Nasjonalt tolkeregister", "Felles studentsystem": a capitalised word and a kind of system.
+        return Mention(i, end + 1, "", MentionKind.PROPER, "", "")
     if end == i + 1 and is_common_word(tok.text) and not tok.text.isupper() and len(tok.text) > 3:
         # One capitalised dictionary word mid-sentence ("Servicetorget") names an organisation unit or a
         # thing at best; it makes a name only where nothing better is known.

@@ -29,7 +29,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from graph.model import Confidence, RelType, Strength
-from loaders.frames import Frame, frames_starting
+from loaders.frames import Frame, frames, frames_starting
 from loaders.lexicon import (
     BATCH_MARKERS,
     BROKER_WORDS,
@@ -504,13 +504,31 @@ def _cues(t: Tagged, c: Clause) -> list[Cue]:
         if not matched:
             continue
         low = _low(tok)
-        passive = (low.endswith("s") and not low.endswith("ss") and low != tok.lemma and not words) or any(
-            _low(toks[k]) in _AUX for k in range(max(c.start, i - 2), i)
+        passive = (
+            (low.endswith("s") and not low.endswith("ss") and low != tok.lemma and not words)
+            or any(_low(toks[k]) in _AUX for k in range(max(c.start, i - 2), i))
+            or _participle_before_av(t, i)
         )
         # The longest phrase wins ("slå opp" over "slå"); among equals every frame stays.
         longest = max(len(f.words) for f in matched)
         out.append(Cue(i, end, tuple(f for f in matched if len(f.words) == longest), passive))
     return out
+
+
+def _participle_before_av(t: Tagged, i: int) -> bool:
+    """A past participle with its doer after "av" ("driftet av DFØ", "levert og driftet av DFØ"): a passive."""
+    tok = t.tokens[i]
+    low = _low(tok)
+    if not low.endswith(("et", "t", "dd")) or low == tok.lemma:
+        return False
+    k = i + 1
+    while k < len(t.tokens) and k <= i + 3 and _low(t.tokens[k]) != "av":
+        if _low(t.tokens[k]) not in {"og", "eller", *_ADVERBS} and not _low(t.tokens[k]).endswith(
+            ("et", "t")
+        ):
+            return False
+        k += 1
+    return k < len(t.tokens) and _low(t.tokens[k]) == "av"
 
 
 def _verb_forms(low: str) -> list[str]:
@@ -568,7 +586,7 @@ def _prep_before(t: Tagged, m: Mention, floor: int) -> list[str]:
     return out
 
 
-_HERE = {"hit": "til", "herfra": "fra"}
+_HERE = {"hit": "til", "herfra": "fra", "her": "i"}
 
 
 def _subject(t: Tagged, c: Clause, first_cue: int | None) -> tuple[list[Mention], Mention | None]:
@@ -816,7 +834,8 @@ def _fallback(t: Tagged, c: Clause, m: Mention, cues: list[Cue]) -> _Hit | None:
         frame = next((f for f in frames_starting(prep) if f.prep == prep), None)
         if frame is None:
             continue
-        if prep == "for" and not (m.kind is MentionKind.ACTOR and _after_category(t, m)):
+        everyone = m.start > 0 and _low(t.tokens[m.start - 1]) == "alle"  # "… for alle ansatte"
+        if prep == "for" and not (m.kind is MentionKind.ACTOR and (_after_category(t, m) or everyone)):
             continue  # "Portal for helseaktører": whom a system is for — not "til beste for pasienter"
         if prep == "til" and m.kind is MentionKind.ACTOR:
             continue  # "fordeles til en saksbehandler": a person is no receiving system
@@ -1092,6 +1111,14 @@ _DATA_FAMILIES = frozenset(
 )
 
 
+_LOOKUP = next(f for f in frames() if f.family == "looks-up-in" and f.cue == "oppslag")
+
+
+def _for_lookups(t: Tagged, c: Clause) -> bool:
+    """Does the sentence say the exchange is for lookups ("… mot X, som …, for oppslag av …")?"""
+    return any(_low(x) in {"oppslag", "oppslagene", "oppslaget"} for x in t.tokens[c.start :])
+
+
 def _drafts(r: _Clause) -> Iterator[Fact]:
     t, c, ctx = r.t, r.c, r.ctx
     # The arguments one cue takes in one role, together: "på A, B eller i C" are alternatives of one another.
@@ -1103,6 +1130,8 @@ def _drafts(r: _Clause) -> Iterator[Fact]:
         for h in group_hits:
             frame, m = h.frame, h.mention
             arg = Ref.of(m, _paren_after(t, m))
+            if frame.roles == "mutual" and _for_lookups(t, c):
+                frame = _LOOKUP  # "integrerer mot X for oppslag av …": one way, a lookup
             pairs = _pairs(frame.roles, r.subj, arg)
             if frame.family == "via-channel" and (
                 any(h.frame.roles == "mutual" for h in r.hits) or _is_broker(m)
@@ -1199,11 +1228,24 @@ def _made_with(r: _Clause) -> Iterator[Draft]:
             yield Draft(SELF, Ref.of(m), RelType.BUILT_ON, "built-on:i", Strength.HARD)
 
 
+def _mutual_subjects(r: _Clause) -> Iterator[Draft]:
+    """ "A og B utveksler data begge veier": an exchange between the subjects themselves, each way."""
+    if len(r.subj) < 2 or not r.cues:
+        return
+    frame = next((f for f in r.cues[0].frames if f.roles == "mutual"), None)
+    if frame is None or any(h.cue is r.cues[0] for h in r.hits):
+        return
+    for a, b in itertools.permutations(r.subj, 2):
+        if a.kind is not MentionKind.ACTOR and b.kind is not MentionKind.ACTOR:
+            yield Draft(a, b, frame.type, frame.rule, frame.strength)
+
+
 def _clause_facts(t: Tagged, c: Clause, ctx: Context) -> Iterator[Fact]:
     c.broker = ctx.is_integration
     r = _read_clause(t, c, ctx)
     yield from _drafts(r)
     if c.modality is None:
+        yield from _mutual_subjects(r)
         yield from _fetched_subject(r)
         yield from _user_subject(r)
         yield from _login_purpose(r)
