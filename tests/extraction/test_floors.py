@@ -35,4 +35,4 @@ def test_every_entry_name_is_read_exactly(scores: dict[str, DocScore], document:
 
 def test_the_corpus_as_a_whole_holds_its_precision_recall_and_direction(scores: dict[str, DocScore]) -> None:
     everything = total(list(scores.values()))
-    assert everything.precision >= 0.93 and everything.recall >= 0.88 and everything.direction >= 0.98
+    assert everything.precision >= 0.93 and everything.recall >= 0.89 and everything.direction >= 0.98
