@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ruamel.yaml import YAML
 
 from graph.model import Confidence, Portfolio, fold, slugify
 from loaders import SEED, LoadError, parse_document
@@ -88,7 +88,7 @@ class Gold:
 
     @classmethod
     def read(cls, path: Path) -> Gold:
-        g = yaml.safe_load(path.read_text(encoding="utf-8"))
+        g = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
         return cls(
             path,
             g["document"],

@@ -15,7 +15,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from ruamel.yaml import YAML
 
 from graph.model import fold, slugify
 from loaders.lexicon import (
@@ -110,7 +110,7 @@ class Known:
 
 @lru_cache(maxsize=1)
 def known_names() -> tuple[Known, ...]:
-    data = yaml.safe_load(GAZETTEER.read_text(encoding="utf-8"))
+    data = YAML(typ="safe", pure=True).load(GAZETTEER.read_text(encoding="utf-8"))
     return tuple(Known(d["name"], d["kind"], tuple(d.get("aliases") or ())) for d in data)
 
 
