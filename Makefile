@@ -57,8 +57,8 @@ eval: install
 	$(BIN)/python -m bench.extraction
 
 lint: install
-	$(BIN)/ruff check app graph loaders tests bench dev/lock.py
-	$(BIN)/ruff format --check app graph loaders tests bench dev/lock.py
+	$(BIN)/ruff check app graph loaders tests bench dev/lock.py dev/answers.py
+	$(BIN)/ruff format --check app graph loaders tests bench dev/lock.py dev/answers.py
 	$(BIN)/mypy
 
 # Debian's chromium for the Neo4j Browser test (Playwright drives it; no browser is ever downloaded).

@@ -17,7 +17,7 @@ from app.errors import problem_responses
 from app.service import GraphService, Snapshot
 from graph.analysis import dependencies, dependents, edit_from_dict, paths, scenario
 from graph.exports import FORMATS
-from graph.model import Confidence, NodeKind
+from graph.model import DEFAULT_CONFIDENCE, Confidence, NodeKind
 from graph.names import MAX_QUERY_LENGTH
 
 __all__ = ["admin", "probes", "reads", "require_api_key"]
@@ -160,7 +160,7 @@ def get_node(snap: Snap, ref: NodeRef) -> schemas.NodeDetail:
     tags=["nodes"],
 )
 def get_dependencies(
-    snap: Snap, ref: NodeRef, depth: Depth = None, min_confidence: MinConfidence = Confidence.INFERRED
+    snap: Snap, ref: NodeRef, depth: Depth = None, min_confidence: MinConfidence = DEFAULT_CONFIDENCE
 ) -> schemas.Reach:
     reach = dependencies(snap.graph, snap.resolve(ref), depth=depth, min_confidence=min_confidence)
     return schemas.Reach.model_validate({**reach.to_dict(), **snap.stamp})
@@ -173,7 +173,7 @@ def get_dependencies(
     tags=["nodes"],
 )
 def get_dependents(
-    snap: Snap, ref: NodeRef, depth: Depth = None, min_confidence: MinConfidence = Confidence.INFERRED
+    snap: Snap, ref: NodeRef, depth: Depth = None, min_confidence: MinConfidence = DEFAULT_CONFIDENCE
 ) -> schemas.Reach:
     reach = dependents(snap.graph, snap.resolve(ref), depth=depth, min_confidence=min_confidence)
     return schemas.Reach.model_validate({**reach.to_dict(), **snap.stamp})
@@ -195,7 +195,7 @@ def get_impact(
     service: Service,
     snap: Snap,
     down: Down,
-    min_confidence: MinConfidence = Confidence.INFERRED,
+    min_confidence: MinConfidence = DEFAULT_CONFIDENCE,
     limit: Annotated[
         int, Query(ge=1, le=MAX_IMPACT_LIMIT, description="At most this many impacted nodes (and actors).")
     ] = DEFAULT_IMPACT_LIMIT,
@@ -239,7 +239,7 @@ def get_paths(
             openapi_examples=_name_examples("HelseID", "hINT"),
         ),
     ],
-    min_confidence: MinConfidence = Confidence.INFERRED,
+    min_confidence: MinConfidence = DEFAULT_CONFIDENCE,
     limit: Annotated[int, Query(ge=1, le=100, description="At most this many paths.")] = 10,
 ) -> schemas.Paths:
     found = paths(
@@ -253,13 +253,13 @@ def get_paths(
     summary="Critical components: blast radius, single points of failure, fatal pairs",
     tags=["analysis"],
 )
-def get_critical(snap: Snap, min_confidence: MinConfidence = Confidence.INFERRED) -> schemas.Criticality:
+def get_critical(snap: Snap, min_confidence: MinConfidence = DEFAULT_CONFIDENCE) -> schemas.Criticality:
     result = snap.critical(min_confidence.value)
     return schemas.Criticality.model_validate({**result.to_dict(), **snap.stamp})
 
 
 @reads.get("/analysis/cycles", summary="Circular dependencies", tags=["analysis"])
-def get_cycles(snap: Snap, min_confidence: MinConfidence = Confidence.INFERRED) -> schemas.Cycles:
+def get_cycles(snap: Snap, min_confidence: MinConfidence = DEFAULT_CONFIDENCE) -> schemas.Cycles:
     result = snap.cycles(min_confidence.value)
     return schemas.Cycles.model_validate({**result.to_dict(), **snap.stamp})
 

@@ -10,6 +10,7 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,8 +25,9 @@ from rich.table import Table
 from app.settings import Settings
 from graph import analysis
 from graph.analysis import EagraphError, Impact, Resolver
+from graph.durations import show as show_hours
 from graph.exports import FORMATS, export
-from graph.model import Confidence, Portfolio, to_networkx
+from graph.model import DEFAULT_CONFIDENCE, Confidence, Edge, Portfolio, to_networkx
 from graph.store import StoreUnavailable
 from graph.stores import open_store
 from loaders import LoadError
@@ -68,11 +70,11 @@ ConfidenceOpt = Annotated[
 ]
 DepthOpt = Annotated[int | None, typer.Option("--depth", min=1, max=100, help="Stop after this many hops.")]
 
-STATE_STYLE = {"down": "bold red", "degraded": "yellow"}
+STATE_STYLE = {"down": "bold red", "degraded": "yellow", "delayed": "cyan"}
 
 
-def _graph(portfolio_path: Path | None) -> tuple[nx.MultiDiGraph, Resolver]:
-    G = to_networkx(load_any(portfolio_path))
+def _graph(portfolio_path: Path | None, overlay: Path | None = None) -> tuple[nx.MultiDiGraph, Resolver]:
+    G = to_networkx(load_any(portfolio_path, overlay))
     return G, Resolver(G)
 
 
@@ -120,17 +122,20 @@ def _parse_tables(p: Portfolio) -> None:
             others.add_row(n.id, n.name, n.kind.value)
     out.print(others)
     edges = Table(title="Edges (A → B: A depends on B)", show_lines=False)
-    for col in ("source", "type", "target", "confidence", "strength", "line", "evidence"):
+    for col in ("source", "type", "target", "confidence", "when it is lost", "line", "evidence"):
         edges.add_column(col, overflow="fold")
+    groups: dict[tuple[str, str], list[str]] = {}
     for e in p.edges:
-        extra = f" [alt {e.alt_group}]" if e.alt_group else ""
-        extra += f" [for {', '.join(names.get(a, a) for a in e.scope)}]" if e.scope else ""
+        if e.alt_group:
+            groups.setdefault((e.source, e.alt_group), []).append(names[e.target])
+    for e in p.edges:
+        extra = f" [for {', '.join(names.get(a, a) for a in e.scope)}]" if e.scope else ""
         edges.add_row(
             names[e.source],
             e.type.value,
             names[e.target] + extra,
             e.confidence.value,
-            e.strength.value,
+            _loss_rule(e, groups),
             f"{e.document}:{e.line}",
             e.evidence if len(e.evidence) < 120 else e.evidence[:117] + "…",
         )
@@ -166,7 +171,8 @@ def parse(
 def impact(
     names: Annotated[list[str], typer.Argument(help="What is down: ids, names, aliases or abbreviations.")],
     portfolio: PortfolioOpt = None,
-    min_confidence: ConfidenceOpt = Confidence.INFERRED,
+    overlay: OverlayOpt = None,
+    min_confidence: ConfidenceOpt = DEFAULT_CONFIDENCE,
     as_json: JsonOpt = False,
     limit: Annotated[
         int | None,
@@ -175,7 +181,7 @@ def impact(
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many impacted nodes.")] = 0,
 ) -> None:
     """What breaks when these are down: each impacted node, its state, why, and who notices."""
-    G, resolver = _graph(portfolio)
+    G, resolver = _graph(portfolio, overlay)
     down = resolver.resolve_all(names)
     result = analysis.impact(G, down, min_confidence=min_confidence)
     if as_json:
@@ -184,50 +190,134 @@ def impact(
         _impact_tables(G, result, offset, limit)
 
 
+def _evidence(path: analysis.Path) -> str:
+    """Every hop's sentence, numbered, with where it was read."""
+    lines = []
+    for k, hop in enumerate(path.hops, 1):
+        where = f"{hop.document}:{hop.line}" if hop.line else hop.document or ""
+        number = f"{k}. " if len(path.hops) > 1 else ""
+        lines.append(f"{number}“{hop.evidence}” ({where}, {hop.confidence})")
+    return "\n".join(lines)
+
+
+def _loss_rule(e: Edge, groups: dict[tuple[str, str], list[str]]) -> str:
+    """What losing the edge's target does to its source, honestly: an alternative only degrades."""
+    if e.mode == "batch":
+        return "delays (batch)"
+    if e.alt_group:
+        members = groups.get((e.source, e.alt_group), [])
+        return f"degrades: one of {len(members)} alternatives ({', '.join(members)}); all lost: {e.strength.value}"
+    return "takes it down (hard)" if e.strength.value == "hard" else "degrades (soft)"
+
+
+def _state_cell(G: nx.MultiDiGraph, i: analysis.ImpactedNode) -> str:
+    state = f"[{STATE_STYLE[i.state]}]{i.state}[/]"
+    if i.down_for:
+        state += f"\n(down for {', '.join(_name(G, a) for a in i.down_for)})"
+    if i.inferred:
+        state += "\n[dim]possible (inferred)[/]"
+    return state
+
+
+def _impact_rows(
+    G: nx.MultiDiGraph, items: Sequence[analysis.ImpactedNode], title: str | None = None
+) -> Table:
+    t = Table(show_lines=True, title=title)
+    risky = any(G.nodes[i.id].get("criticality") or G.nodes[i.id].get("rto_hours") is not None for i in items)
+    for col in (
+        "state",
+        "node",
+        "kind",
+        *(("class, RTO",) if risky else ()),
+        "hops",
+        "why",
+        "evidence, hop by hop",
+    ):
+        t.add_column(col, overflow="fold")
+    for i in sorted(
+        items, key=lambda i: (-analysis.state_rank(i.state), *_risk_key(G, i.id), i.distance, i.id)
+    ):
+        extra = (_risk_cell(G, i.id),) if risky else ()
+        t.add_row(
+            _state_cell(G, i), i.name, i.kind, *extra, str(i.distance), _chain(G, i.path), _evidence(i.path)
+        )
+    return t
+
+
+def _risk_key(G: nx.MultiDiGraph, node_id: str) -> tuple[str, float]:
+    """Most critical class first ("A" before "B"; none last), then the shortest RTO."""
+    data = G.nodes[node_id]
+    rto = data.get("rto_hours")
+    return (str(data.get("criticality") or "~"), float("inf") if rto is None else float(rto))
+
+
+def _risk_cell(G: nx.MultiDiGraph, node_id: str) -> str:
+    data = G.nodes[node_id]
+    parts = [f"class {data['criticality']}"] if data.get("criticality") else []
+    for key, label in (("rto_hours", "RTO"), ("mtd_hours", "MTD")):
+        if data.get(key) is not None:
+            parts.append(f"{label} {show_hours(data[key])}")
+    if data.get("fallback"):
+        parts.append(f"fallback: {data['fallback']}")
+    return "\n".join(parts)
+
+
+_LOSS_VERB = {"down": "cannot", "degraded": "less able to", "delayed": "later:"}
+_BARE_LOSS = {"down": "cannot use", "degraded": "less able to use", "delayed": "gets late what comes from"}
+
+
+def _loss(x: analysis.Loss) -> str:
+    """ "cannot se og vedlikeholde praksisinformasjon via Praksisinfo (down for them)"."""
+    style = STATE_STYLE.get(x.state, "")
+    state = f"[{style}]{x.state} for them[/]" if x.state == "down" else f"[{style}]{x.state}[/]"
+    if not x.capabilities:
+        return f"{_BARE_LOSS[x.state]} {x.name} ({state})"
+    return "\n".join(f"{_LOSS_VERB[x.state]} {what} via {x.name} ({state})" for what in x.capabilities)
+
+
 def _impact_tables(G: nx.MultiDiGraph, result: Impact, offset: int = 0, limit: int | None = None) -> None:
     down = ", ".join(f"{_name(G, d)} ({d})" for d in result.down)
     s = result.summary()
+    by = s["by_state"]
     out.print(
-        f"[bold]Down:[/] {down}   →   [bold red]{s['by_state']['down']} down[/], "
-        f"[yellow]{s['by_state']['degraded']} degraded[/], {s['actors']} actors notice "
-        f"(min confidence: {result.min_confidence})",
+        f"[bold]Down:[/] {down}   →   [bold red]{by['down']} down[/], [yellow]{by['degraded']} degraded[/], "
+        f"[cyan]{by['delayed']} delayed[/]; {s['actors']} {'actor loses' if s['actors'] == 1 else 'actors lose'} "
+        "something"
+        + (f"; {s['possible']} more possible through inferred edges" if s["possible"] else "")
+        + f" (min confidence: {result.min_confidence})",
         highlight=False,
     )
-    if not result.impacted:
+    if s.get("risk") and s["risk"]["text"]:
+        out.print(f"[bold]Risk:[/] {s['risk']['text']}", highlight=False)
+    if not result.impacted and not result.actors and not result.possible:
         out.print("Nothing else depends on it.")
         return
-    t = Table(show_lines=True)
-    for col in ("state", "node", "kind", "hops", "why", "evidence"):
-        t.add_column(col, overflow="fold")
     shown = result.impacted[offset : None if limit is None else offset + limit]
     if len(shown) < len(result.impacted):
         out.print(
             f"Impacted nodes {offset + 1}–{offset + len(shown)} of {len(result.impacted)}:", highlight=False
         )
-    for i in sorted(shown, key=lambda i: (i.state != "down", i.distance, i.id)):
-        state = f"[{STATE_STYLE[i.state]}]{i.state}[/]"
-        if i.down_for:
-            state += f"\n(down for {', '.join(_name(G, a) for a in i.down_for)})"
-        if i.inferred:
-            state += "\n[dim]inferred[/]"
-        first = i.path.hops[0]
-        evidence = f"“{first.evidence}” ({first.document}:{first.line}, {first.confidence})"
-        t.add_row(state, i.name, i.kind, str(i.distance), _chain(G, i.path), evidence)
-    out.print(t)
+    if shown:
+        out.print(_impact_rows(G, shown))
     if result.actors:
-        who = Table(title="Who notices")
-        for col in ("actor", "state", "loses"):
+        who = Table(title="What each user loses (system, its state, and what they use it for)")
+        for col in ("actor", "loses"):
             who.add_column(col, overflow="fold")
         for a in result.actors:
-            loses = ", ".join(f"{x.name} ({x.state})" for x in a.loses)
-            who.add_row(a.name, f"[{STATE_STYLE[a.state]}]{a.state}[/]", loses)
+            who.add_row(a.name, "\n".join(_loss(x) for x in a.loses))
         out.print(who)
-    out.print("[dim]~ marks an inferred edge; every row's evidence is the sentence behind its first hop.[/]")
+    if result.possible:
+        title = "Possible — only through inferred edges (not counted above; sign them off in the overlay)"
+        out.print(_impact_rows(G, result.possible, title))
+    out.print(
+        "[dim]down: it stops; degraded: it works with less (an alternative is gone, or a part); delayed: it "
+        "works, but what reaches it by batch arrives late. ~ marks an inferred edge.[/]"
+    )
 
 
-def _reach(node: str, portfolio: Path | None, depth: int | None, min_confidence: Confidence, as_json: bool,
-           upstream: bool) -> None:  # fmt: skip
-    G, resolver = _graph(portfolio)
+def _reach(node: str, portfolio: Path | None, overlay: Path | None, depth: int | None,
+           min_confidence: Confidence, as_json: bool, upstream: bool) -> None:  # fmt: skip
+    G, resolver = _graph(portfolio, overlay)
     node_id = resolver.resolve(node)
     walk = analysis.dependencies if upstream else analysis.dependents
     reach = walk(G, node_id, depth=depth, min_confidence=min_confidence)
@@ -251,24 +341,26 @@ def _reach(node: str, portfolio: Path | None, depth: int | None, min_confidence:
 def deps(
     name: Annotated[str, typer.Argument(help="A node: id, name, alias or abbreviation.")],
     portfolio: PortfolioOpt = None,
+    overlay: OverlayOpt = None,
     depth: DepthOpt = None,
-    min_confidence: ConfidenceOpt = Confidence.INFERRED,
+    min_confidence: ConfidenceOpt = DEFAULT_CONFIDENCE,
     as_json: JsonOpt = False,
 ) -> None:
     """What NAME depends on, directly and transitively."""
-    _reach(name, portfolio, depth, min_confidence, as_json, upstream=True)
+    _reach(name, portfolio, overlay, depth, min_confidence, as_json, upstream=True)
 
 
 @cli.command()
 def dependents(
     name: Annotated[str, typer.Argument(help="A node: id, name, alias or abbreviation.")],
     portfolio: PortfolioOpt = None,
+    overlay: OverlayOpt = None,
     depth: DepthOpt = None,
-    min_confidence: ConfidenceOpt = Confidence.INFERRED,
+    min_confidence: ConfidenceOpt = DEFAULT_CONFIDENCE,
     as_json: JsonOpt = False,
 ) -> None:
     """What depends on NAME, directly and transitively."""
-    _reach(name, portfolio, depth, min_confidence, as_json, upstream=False)
+    _reach(name, portfolio, overlay, depth, min_confidence, as_json, upstream=False)
 
 
 @cli.command()
@@ -276,11 +368,12 @@ def path(
     source: Annotated[str, typer.Argument(help="From: id, name, alias or abbreviation.")],
     target: Annotated[str, typer.Argument(help="To: id, name, alias or abbreviation.")],
     portfolio: PortfolioOpt = None,
-    min_confidence: ConfidenceOpt = Confidence.INFERRED,
+    overlay: OverlayOpt = None,
+    min_confidence: ConfidenceOpt = DEFAULT_CONFIDENCE,
     as_json: JsonOpt = False,
 ) -> None:
     """How SOURCE reaches TARGET: every shortest dependency path, with evidence."""
-    G, resolver = _graph(portfolio)
+    G, resolver = _graph(portfolio, overlay)
     result = analysis.paths(
         G, resolver.resolve(source), resolver.resolve(target), min_confidence=min_confidence
     )
@@ -298,22 +391,51 @@ def path(
 @cli.command()
 def critical(
     portfolio: PortfolioOpt = None,
-    min_confidence: ConfidenceOpt = Confidence.INFERRED,
+    overlay: OverlayOpt = None,
+    min_confidence: ConfidenceOpt = DEFAULT_CONFIDENCE,
     top: Annotated[int, typer.Option("--top", min=1, help="Show this many nodes.")] = 15,
     as_json: JsonOpt = False,
 ) -> None:
     """Critical components: blast radius, single points of failure, fatal pairs, betweenness."""
-    G, _ = _graph(portfolio)
+    G, _ = _graph(portfolio, overlay)
     result = analysis.critical(G, min_confidence=min_confidence)
     if as_json:
         print_json(result.to_dict())
         return
-    t = Table(title="Blast radius when each fails alone")
-    for col in ("node", "kind", "down", "degraded", "dominates", "betweenness"):
+    shown = result.nodes[:top]
+    # Betweenness says something only when some chains of dependencies run through a node; on a shallow
+    # portfolio it is ≈ 0 everywhere and would only look like a measurement.
+    telling = any(c.betweenness >= 0.01 for c in result.nodes)
+    classes = sorted({k for c in result.nodes for k, _ in c.by_criticality})
+    t = Table(
+        title="Blast radius when each fails alone (systems; users lose capabilities, they are not counted)"
+    )
+    cols = ["node", "kind", "down", "degraded", "delayed", *(f"class {k}" for k in classes), "dominates"]
+    for col in (*cols, *(("betweenness",) if telling else ())):
         t.add_column(col)
-    for c in result.nodes[:top]:
-        t.add_row(c.name, c.kind, str(c.down), str(c.degraded), str(c.dominates), f"{c.betweenness:.3f}")
+    for c in shown:
+        hits = dict(c.by_criticality)
+        row = [
+            c.name,
+            c.kind,
+            str(c.down),
+            str(c.degraded),
+            str(c.delayed),
+            *(str(hits.get(k, 0)) for k in classes),
+        ]
+        t.add_row(*row, str(c.dominates), *((f"{c.betweenness:.3f}",) if telling else ()))
     out.print(t)
+    out.print(
+        "[dim]dominates: how many systems have no way to work that avoids this one (every chain of required "
+        "dependencies from them passes through it)."
+        + ("" if telling else " Betweenness is left out: ≈ 0 for every node here, it would say nothing.")
+        + (
+            " Ranked by class-" + ", then class-".join(classes) + " systems hit, then blast radius."
+            if classes
+            else ""
+        )
+        + "[/]"
+    )
     spof = Table(title="Single points of failure (in the dependency direction)")
     for col in ("node", "goes down if any one of these fails"):
         spof.add_column(col, overflow="fold")
@@ -335,11 +457,12 @@ def critical(
 @cli.command()
 def cycles(
     portfolio: PortfolioOpt = None,
-    min_confidence: ConfidenceOpt = Confidence.INFERRED,
+    overlay: OverlayOpt = None,
+    min_confidence: ConfidenceOpt = DEFAULT_CONFIDENCE,
     as_json: JsonOpt = False,
 ) -> None:
     """Circular dependencies."""
-    G, _ = _graph(portfolio)
+    G, _ = _graph(portfolio, overlay)
     result = analysis.cycles(G, min_confidence=min_confidence)
     if as_json:
         print_json(result.to_dict())

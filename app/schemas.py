@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from graph.model import Confidence, NodeKind, RelType, Strength
+from graph.model import DEFAULT_CONFIDENCE, Confidence, NodeKind, RelType, Strength
 from graph.names import MAX_QUERY_LENGTH
 
 MAX_DOWN = 100  # nodes failed at once in one question
@@ -28,7 +28,7 @@ Stale = Annotated[
         "the `X-Eagraph-Stale` header says the same."
     ),
 ]
-StateName = Literal["down", "degraded"]
+StateName = Literal["down", "degraded", "delayed"]
 
 
 class Model(BaseModel):
@@ -52,6 +52,10 @@ class Hop(Model):
     alt_group: str | None = Field(description="Edges of one source sharing it are alternatives.")
     scope: list[str] = Field(description="Actor ids whose access goes through this edge.")
     also: list[str] = Field(description="Other relation types between the same two nodes.")
+    mode: Literal["live", "message", "batch"] | None = Field(
+        description="How the source's need is met; a batch flow lost delays the source rather than downs it."
+    )
+    tolerance: str | None = Field(description="How long the source can wait for a batch flow, when known.")
 
 
 class EvidencePath(Model):
@@ -99,6 +103,14 @@ class NodeDetail(NodeSummary):
     document: str | None
     line: int | None
     entry: str | None = Field(description="The exact name of the document entry the node came from.")
+    administrator: str | None = None
+    operator: str | None = None
+    criticality: str | None = Field(None, description="The organisation's criticality class (e.g. A–C).")
+    rto_hours: float | None = Field(None, description="Recovery time objective, hours.")
+    rpo_hours: float | None = Field(None, description="Recovery point objective, hours.")
+    mtd_hours: float | None = Field(None, description="Maximum tolerable downtime, hours.")
+    hosting: str | None = None
+    fallback: str | None = Field(None, description="The manual routine when the system is down.")
     dependencies: list[Reached] = Field(description="What this node depends on directly.")
     dependents: list[Reached] = Field(description="What depends on this node directly.")
     revision: Revision
@@ -140,21 +152,42 @@ class ImpactedNode(Model):
 
 
 class Loss(Model):
+    """A system an actor uses that is in trouble for it, and what the actor uses it for."""
+
     id: str
     name: str
-    state: StateName
+    state: StateName = Field(description="down: the actor cannot use it; degraded: with less; delayed: late.")
+    capabilities: list[str] = Field(
+        description='What the document says the actor uses it for ("se og vedlikeholde praksisinformasjon").'
+    )
 
 
 class ActorImpact(Model):
+    """An actor that loses something. An organisation has no state of its own: it loses capabilities."""
+
     id: str
     name: str
-    state: Literal["ok", "down", "degraded"]
     loses: list[Loss]
 
 
 class ByState(Model):
     down: int
     degraded: int
+    delayed: int
+
+
+class ShortestRto(Model):
+    id: str
+    name: str
+    hours: float
+
+
+class RiskSummary(Model):
+    by_criticality: dict[str, ByState] = Field(description="Impacted systems per criticality class.")
+    shortest_rto: ShortestRto | None = Field(
+        description="The shortest recovery time objective among the down or degraded systems."
+    )
+    text: str | None = Field(description="“3 class-A systems degraded; shortest RTO 4 h (Kassa)”.")
 
 
 class ImpactSummary(Model):
@@ -163,7 +196,13 @@ class ImpactSummary(Model):
     by_state: ByState
     by_kind: dict[str, ByState]
     inferred: int
+    possible: int = Field(
+        description="Nodes only inferred edges would put in trouble (listed in `possible`)."
+    )
     actors: int
+    risk: RiskSummary | None = Field(
+        None, description="Impacted systems per criticality class and the shortest RTO (when any is set)."
+    )
 
 
 class ImpactBody(Model):
@@ -176,7 +215,11 @@ class ImpactBody(Model):
     )
     impacted: list[ImpactedNode] = Field(description="Ordered by distance, then id.")
     summary: ImpactSummary = Field(description="Counts over the whole answer, not only the page.")
-    actors: list[ActorImpact]
+    actors: list[ActorImpact] = Field(description="Who loses what; actors are never impacted nodes.")
+    possible: list[ImpactedNode] = Field(
+        description="At the default confidence: nodes only inferred edges (a rule's guesses) would put in "
+        "trouble, explained; not counted in `summary.by_state` until an architect signs the edges off."
+    )
 
 
 class ImpactResult(ImpactBody):
@@ -191,7 +234,7 @@ class ImpactResult(ImpactBody):
                 {
                     "revision": "3f1c2a9b7d10",
                     "down": ["hint"],
-                    "min_confidence": "inferred",
+                    "min_confidence": "curated",
                     "total": 1,
                     "offset": 0,
                     "limit": 1000,
@@ -231,12 +274,14 @@ class ImpactResult(ImpactBody):
                     "summary": {
                         "failed": 1,
                         "impacted": 1,
-                        "by_state": {"down": 1, "degraded": 0},
-                        "by_kind": {"integration": {"down": 1, "degraded": 0}},
+                        "by_state": {"down": 1, "degraded": 0, "delayed": 0},
+                        "by_kind": {"integration": {"down": 1, "degraded": 0, "delayed": 0}},
                         "inferred": 0,
+                        "possible": 0,
                         "actors": 0,
                     },
                     "actors": [],
+                    "possible": [],
                 }
             ]
         }
@@ -267,10 +312,26 @@ class NodeCriticality(Model):
     blast_radius: int
     down: int
     degraded: int
-    single_points_of_failure: list[str]
-    dominators: list[str]
-    dominates: int
-    betweenness: float
+    delayed: int
+    single_points_of_failure: list[str] = Field(
+        description="Nodes whose failure alone takes this one down (exact: from single-failure impact runs)."
+    )
+    dominators: list[str] = Field(
+        description="Nearest first: every chain of required dependencies from this node passes through them."
+    )
+    dominates: int = Field(
+        description="How many nodes this one dominates: each of them has no way to work that avoids it."
+    )
+    betweenness: float = Field(
+        description="Share of shortest dependency chains between other nodes that pass through this one; "
+        "near 0 everywhere on a shallow portfolio, where it says nothing."
+    )
+    by_criticality: dict[str, int] = Field(
+        description="Systems it takes down or degrades, per criticality class (when classes are set)."
+    )
+    shortest_rto_hours: float | None = Field(
+        description="The shortest RTO among the systems it takes down or degrades."
+    )
 
 
 class PairFailure(Model):
@@ -299,6 +360,9 @@ class Cycles(Model):
     stale: Stale
     cycles: list[Cycle]
     truncated: bool
+    mutual: list[list[str]] = Field(
+        description="Pairs that exchange data both ways: a mutual exchange, not a circular dependency."
+    )
 
 
 class Finding(Model):
@@ -358,7 +422,7 @@ class ScenarioRequest(Model):
 
     down: list[Name] = Field(min_length=1, max_length=MAX_DOWN)
     edits: list[EditIn] = Field(default_factory=list, max_length=MAX_EDITS)
-    min_confidence: Confidence = Confidence.INFERRED
+    min_confidence: Confidence = DEFAULT_CONFIDENCE
 
     model_config = ConfigDict(
         json_schema_extra={

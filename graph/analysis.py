@@ -11,7 +11,7 @@
 >>> from graph.examples import letters
 >>> G = letters()
 >>> impact(G, [Resolver(G).resolve("Tjenesteportalen")]).summary()["by_state"]
-{'down': 1, 'degraded': 1}
+{'down': 0, 'degraded': 1, 'delayed': 0}
 """
 
 from graph.critical import Criticality, NodeCriticality, PairFailure, critical, dominator_tree, required_units

@@ -20,30 +20,47 @@ Three signals, each well defined:
   ``(x, y)`` that between them kill every member of a group (each member killed by ``x`` or ``y``, by failing
   or through the single-failure runs), bounded by ``max_pairs``; each candidate is checked with a real
   two-node impact.
-* **Betweenness centrality** as a secondary signal (sampled with a fixed seed on large graphs).
+* **Betweenness centrality** as a secondary signal (sampled with a fixed seed on large graphs): the share of
+  shortest dependency chains between other nodes that pass through this one. On a shallow portfolio (a few
+  hops from users to platforms) it is near zero everywhere and says nothing; the CLI and page hide it then.
+
+When architects have set criticality classes and RTOs (overlay or sheet), the ranking puts first what a
+failure does to the most critical systems: the count of class-A systems down or degraded, then class B, …,
+then the blast radius.
+
+>>> import networkx as nx
+>>> from graph.examples import letters
+>>> G = letters()
+>>> nx.set_node_attributes(G, {"saksbehandling": "A"}, "criticality")
+>>> [(c.id, dict(c.by_criticality), c.blast_radius) for c in critical(G).nodes[:4]]
+[('digipost', {'A': 1}, 2), ('print', {'A': 1}, 2), ('brevtjeneste', {'A': 1}, 1), ('okonomimodulen', {'A': 1}, 1)]
+
+Actors are left out of all of it: an organisation or a group of people loses capabilities when systems fail
+(:attr:`graph.impact.Impact.actors`), it is neither impacted nor a single point of failure, nor counted in a
+blast radius. A batch flow is not a required unit either: losing it delays, it does not kill.
 
 Examples
 --------
 >>> from graph.examples import letters
->>> crit = critical(letters())
+>>> crit = critical(letters())  # stated and curated edges: the default
 >>> [(c.id, c.blast_radius, c.down) for c in crit.nodes[:4]]
-[('digipost', 5, 0), ('print', 5, 0), ('brevtjeneste', 4, 3), ('helseid', 3, 2)]
+[('helseid', 2, 1), ('digipost', 2, 0), ('print', 2, 0), ('brevtjeneste', 1, 1)]
 >>> crit.node("saksbehandling").single_points_of_failure, crit.node("saksbehandling").dominators
 (('brevtjeneste',), ('brevtjeneste',))
-
-Helfo needs Praksisinfo *and* Saksbehandling: dominance cannot say that, the exact set can; Helseaktør also
-loses Praksisinfo when the portal or its login fails (scoped access):
-
->>> crit.node("helfo").single_points_of_failure, crit.node("helfo").dominators
-(('brevtjeneste', 'praksisinfo', 'saksbehandling'), ())
->>> crit.node("helseaktor").single_points_of_failure, crit.node("helseaktor").dominators
-(('helseid', 'praksisinfo', 'tjenesteportal-for-helseaktor'), ('praksisinfo',))
 >>> [(p.pair, p.breaks) for p in crit.pairs]
-[(('digipost', 'print'), ('brevtjeneste', 'dip', 'helfo', 'saksbehandling'))]
+[(('digipost', 'print'), ('brevtjeneste', 'saksbehandling'))]
+>>> "helfo" in {c.id for c in crit.nodes}
+False
+
+With inferred edges (a rule's guesses) the radius is wider:
+
+>>> [(c.id, c.blast_radius) for c in critical(letters(), min_confidence="inferred").nodes[:3]]
+[('digipost', 4), ('print', 4), ('brevtjeneste', 3)]
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -53,11 +70,15 @@ import networkx as nx
 from graph.edges import confidence_rank, edge_rank, node_label, require_nodes, sorted_digraph
 from graph.errors import InvalidQuery
 from graph.impact import ImpactIndex, impact_states
-from graph.model import Confidence
+from graph.model import DEFAULT_CONFIDENCE, Confidence
 
 __all__ = ["Criticality", "NodeCriticality", "PairFailure", "critical", "dominator_tree", "required_units"]
 
 _ROOT = "\x00root"  # the virtual root of the liveness construction; not a valid node id
+
+
+def _is_actor(G: nx.MultiDiGraph, n: str) -> bool:
+    return bool(G.nodes[n].get("kind") == "actor")
 
 
 def required_units(G: nx.MultiDiGraph, n: str, *, min_rank: int = 1) -> list[tuple[str, ...]]:
@@ -75,7 +96,7 @@ def required_units(G: nx.MultiDiGraph, n: str, *, min_rank: int = 1) -> list[tup
     groups: dict[str, list[tuple[str, bool, bool]]] = {}
     for m, keyed in G.succ[n].items():
         for d in keyed.values():
-            if edge_rank(d) < min_rank:
+            if edge_rank(d) < min_rank or d.get("mode") == "batch":  # a batch flow delays, it does not kill
                 continue
             hard = d.get("strength") != "soft"
             scoped = bool(d.get("scope"))
@@ -97,12 +118,14 @@ def dominator_tree(G: nx.MultiDiGraph, *, min_rank: int = 1) -> dict[str, str | 
 
     >>> from graph.examples import letters
     >>> tree = dominator_tree(letters())
-    >>> tree["dip"], tree["saksbehandling"], tree["helfo"], tree["print"]
-    ('brevtjeneste', 'brevtjeneste', None, None)
+    >>> tree["dip"], tree["saksbehandling"], "helfo" in tree, tree["print"]
+    ('brevtjeneste', 'brevtjeneste', False, None)
     """
     L = nx.DiGraph()
     L.add_node(_ROOT)
     for v in sorted(G.nodes):
+        if _is_actor(G, v):
+            continue  # an actor loses capabilities; it is not a link in a chain of dependencies
         units = required_units(G, v, min_rank=min_rank)
         if not units:
             L.add_edge(_ROOT, v)
@@ -119,13 +142,16 @@ class NodeCriticality:
     id: str
     name: str
     kind: str
-    blast_radius: int  # nodes down or degraded when this one fails alone
+    blast_radius: int  # nodes down or degraded when this one fails alone (actors are not counted)
     down: int
     degraded: int
+    delayed: int  # nodes that only get their batch flows late
     single_points_of_failure: tuple[str, ...]  # nodes whose failure alone takes this one down (exact)
     dominators: tuple[str, ...]  # nearest first: every dependency chain to a foundation passes them
     dominates: int  # nodes this one dominates (its dominator subtree, itself excluded)
     betweenness: float
+    by_criticality: tuple[tuple[str, int], ...] = ()  # (class, systems down or degraded), most critical first
+    shortest_rto_hours: float | None = None  # the shortest RTO among the systems it takes down or degrades
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -135,10 +161,13 @@ class NodeCriticality:
             "blast_radius": self.blast_radius,
             "down": self.down,
             "degraded": self.degraded,
+            "delayed": self.delayed,
             "single_points_of_failure": list(self.single_points_of_failure),
             "dominators": list(self.dominators),
             "dominates": self.dominates,
             "betweenness": self.betweenness,
+            "by_criticality": dict(self.by_criticality),
+            "shortest_rto_hours": self.shortest_rto_hours,
         }
 
 
@@ -215,7 +244,7 @@ def _candidate_pairs(
 def critical(
     G: nx.MultiDiGraph,
     *,
-    min_confidence: Confidence | str = Confidence.INFERRED,
+    min_confidence: Confidence | str = DEFAULT_CONFIDENCE,
     candidates: Iterable[str] | None = None,
     max_pairs: int = 200,
     betweenness_sample: int = 1000,
@@ -241,7 +270,7 @@ def critical(
     >>> from graph.examples import letters
     >>> crit = critical(letters(), candidates=["helseid", "print"], max_pairs=0)
     >>> [(c.id, c.blast_radius) for c in crit.nodes][:3], crit.pairs, crit.pairs_truncated
-    ([('print', 5), ('helseid', 3), ('brevtjeneste', 0)], (), True)
+    ([('helseid', 2), ('print', 2), ('brevtjeneste', 0)], (), True)
     """
     min_rank = confidence_rank(min_confidence)
     if max_pairs < 0:
@@ -270,10 +299,16 @@ def critical(
 
     nodes = []
     for n in sorted(G.nodes):
+        if _is_actor(G, n):
+            continue
         name, kind = node_label(G, n)
         states = single.get(n, {})
         down = sum(1 for m, s in states.items() if s == "down" and m != n)
         degraded = sum(1 for s in states.values() if s == "degraded")
+        delayed = sum(1 for s in states.values() if s == "delayed")
+        hit = [m for m, s in states.items() if s in ("down", "degraded") and m != n]
+        classes = Counter(str(G.nodes[m]["criticality"]) for m in hit if G.nodes[m].get("criticality"))
+        rtos = [float(G.nodes[m]["rto_hours"]) for m in hit if G.nodes[m].get("rto_hours") is not None]
         chain = []
         d = idom.get(n)
         while d is not None:
@@ -287,13 +322,23 @@ def critical(
                 blast_radius=down + degraded,
                 down=down,
                 degraded=degraded,
+                delayed=delayed,
                 single_points_of_failure=tuple(sorted(killers[n] - {n})),
                 dominators=tuple(chain),
                 dominates=subtree.get(n, 0),
                 betweenness=round(float(betweenness.get(n, 0.0)), 6),
+                by_criticality=tuple(sorted(classes.items())),
+                shortest_rto_hours=min(rtos, default=None),
             )
         )
-    nodes.sort(key=lambda c: (-c.blast_radius, -c.down, -c.dominates, c.id))
+    # With criticality classes set, what a failure does to the most critical systems ranks first ("A" > "B").
+    ladder = sorted({c for x in nodes for c, _ in x.by_criticality})
+
+    def rank(c: NodeCriticality) -> tuple[Any, ...]:
+        hits = dict(c.by_criticality)
+        return (*(-hits.get(cls, 0) for cls in ladder), -c.blast_radius, -c.down, -c.dominates, c.id)
+
+    nodes.sort(key=rank)
 
     pair_list, truncated = _candidate_pairs(G, killers, single_down, min_rank, max_pairs)
     pairs = []

@@ -115,6 +115,8 @@ class Hop:
     alt_group: str | None = None
     scope: tuple[str, ...] = ()
     also: tuple[str, ...] = ()  # other relation types between the same two nodes
+    mode: str | None = None  # live | message | batch
+    tolerance: str | None = None  # how long the source can wait for a batch flow
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -129,6 +131,8 @@ class Hop:
             "alt_group": self.alt_group,
             "scope": list(self.scope),
             "also": list(self.also),
+            "mode": self.mode,
+            "tolerance": self.tolerance,
         }
 
 
@@ -153,6 +157,8 @@ def hop(G: nx.MultiDiGraph, u: str, v: str, key: str, *, min_rank: int = 1) -> H
         alt_group=d.get("alt_group"),
         scope=tuple(d.get("scope") or ()),
         also=tuple(others),
+        mode=d.get("mode"),
+        tolerance=d.get("tolerance"),
     )
 
 

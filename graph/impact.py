@@ -26,32 +26,53 @@ the best-evidenced hop) and, when that path has an inferred hop but the node is 
 edges too, a ``curated_path``; the failed nodes it traces back to (``causes``: reachable along contributing
 edges), its reasons (``degraded_by``: ``soft``, ``alternative``, ``scoped``, ``impaired``; empty when down)
 and ``inferred``: whether it is impacted only thanks to inferred edges (it would not be impacted at
-``min_confidence="curated"`` — computed by running the fixpoint again without inferred edges). ``actors``
-lists who notices: every affected actor with its own state and what it loses (its direct dependencies in
-trouble for it, and nodes down or degraded for it through scoped access).
+``min_confidence="curated"`` — computed by running the fixpoint again without inferred edges).
+
+**Actors are not impacted nodes.** An organisation or a group of people does not go down: ``actors`` lists
+every actor that *loses* something — a system it uses that is in trouble for it, or a node down or degraded
+for it through scoped access — with what it uses that system for (the edges' ``capability``).
+
+**Batch flows delay.** An edge with ``mode: batch`` (a nightly file, an extract) carries trouble late, not
+now: the fixpoint is run again without batch edges, and a node in trouble only with them is ``delayed``; a
+node in trouble without them too gets its state from that run.
+
+**Default answers are stated and curated.** At the default ``min_confidence`` (``curated``: curated and
+stated edges), what only inferred edges would add is reported apart in ``possible``, explained as the
+inferred answer explains it.
 
 Examples
 --------
 >>> from graph.examples import letters
 >>> G = letters()
->>> result = impact(G, ["print"])
+>>> result = impact(G, ["print"], min_confidence="inferred")
 >>> [(i.id, i.state, i.degraded_by) for i in result.impacted]
 [('brevtjeneste', 'degraded', ('alternative',)), ('dip', 'degraded', ('impaired',)), \
-('saksbehandling', 'degraded', ('impaired',)), ('helfo', 'degraded', ('impaired',)), \
-('okonomimodulen', 'degraded', ('impaired',))]
->>> both = impact(G, ["print", "digipost"])
+('saksbehandling', 'degraded', ('impaired',)), ('okonomimodulen', 'degraded', ('impaired',))]
+>>> both = impact(G, ["print", "digipost"], min_confidence="inferred")
 >>> [(i.id, i.state, i.distance) for i in both.impacted][:3]
 [('brevtjeneste', 'down', 1), ('dip', 'down', 2), ('saksbehandling', 'down', 2)]
 >>> both.by_id("dip").inferred, both.by_id("saksbehandling").inferred
 (True, False)
+>>> [(i.id, i.state) for i in impact(G, ["print", "digipost"]).possible]  # the default leaves them apart
+[('dip', 'down'), ('okonomimodulen', 'degraded')]
 >>> portal = impact(G, ["helseid"])
 >>> p = portal.by_id("praksisinfo")
 >>> p.state, p.down_for, p.degraded_by
 ('degraded', ('helseaktor',), ('scoped',))
->>> [(a.id, a.state, [loss.id for loss in a.loses]) for a in portal.actors]
-[('helseaktor', 'down', ['praksisinfo'])]
->>> "helfo" in {i.id for i in portal.impacted}
+>>> [(a.id, [(loss.id, loss.state) for loss in a.loses]) for a in portal.actors]
+[('helseaktor', [('praksisinfo', 'down')])]
+>>> "helfo" in {a.id for a in portal.actors}
 False
+
+A nightly file from a register that is down makes its reader late, not down:
+
+>>> from graph.model import Edge, Node, NodeKind, Portfolio, RelType, to_networkx
+>>> nightly = to_networkx(Portfolio("d", (Node("lonn", "Lønn", NodeKind.SYSTEM),
+...     Node("tid", "Timer", NodeKind.SYSTEM), Node("rapport", "Rapport", NodeKind.SYSTEM)),
+...     (Edge("lonn", "tid", RelType.RECEIVES_FROM, "Timer hentes hver natt.", mode="batch"),
+...      Edge("rapport", "lonn", RelType.RECEIVES_FROM, "Leser lønn."))))
+>>> impact_states(nightly, ["tid"])
+{'lonn': 'delayed', 'rapport': 'delayed', 'tid': 'down'}
 
 How it is computed
 ------------------
@@ -77,8 +98,9 @@ from typing import Any, TypeVar, overload
 
 import networkx as nx
 
+from graph.durations import show as show_hours
 from graph.edges import RANK, Path, confidence_rank, hop, require_nodes
-from graph.model import Confidence, NodeKind
+from graph.model import DEFAULT_CONFIDENCE, Confidence, NodeKind
 
 __all__ = [
     "ActorImpact",
@@ -97,26 +119,32 @@ T = TypeVar("T")
 OK, DEGRADED, DOWN = 0, 1, 2
 _NAMES = ("ok", "degraded", "down")
 _ACTOR = NodeKind.ACTOR.value
+_REPORTED = ("down", "degraded", "delayed")  # the states an impacted node can have
 _STATED = RANK["stated"]
 _CURATED = RANK["curated"]
 _INFERRED = RANK["inferred"]
 
 
 class State:
-    """State names, in order: ``State.OK < State.DEGRADED < State.DOWN`` by :func:`state_rank`."""
+    """State names, in order: ``OK < DELAYED < DEGRADED < DOWN`` by :func:`state_rank`. ``delayed``: the node
+    works, but what reaches it through batch flows (a nightly file, a queue drained later) arrives late."""
 
     OK = "ok"
+    DELAYED = "delayed"
     DEGRADED = "degraded"
     DOWN = "down"
 
 
-def state_rank(state: str) -> int:
-    """0, 1, 2 for ok, degraded, down.
+_ORDER = (State.OK, State.DELAYED, State.DEGRADED, State.DOWN)
 
-    >>> sorted(["down", "ok", "degraded"], key=state_rank)
-    ['ok', 'degraded', 'down']
+
+def state_rank(state: str) -> int:
+    """0, 1, 2, 3 for ok, delayed, degraded, down.
+
+    >>> sorted(["down", "ok", "delayed", "degraded"], key=state_rank)
+    ['ok', 'delayed', 'degraded', 'down']
     """
-    return _NAMES.index(state)
+    return _ORDER.index(state)
 
 
 # --------------------------------------------------------------------------------------------- the index
@@ -171,9 +199,13 @@ class ImpactIndex:
             self.kinds.append(str(attrs.get("kind") or "system"))
             if attrs.get("kind") == _ACTOR:
                 self.actor[i] = 1
+        # Whether any node carries a criticality class or an RTO (a risk summary is worth computing)
+        self.has_risk = any(a.get("criticality") or a.get("rto_hours") is not None for a in G._node.values())
         self.special = bytearray(self.actor)
         self.out: dict[int, list[OutEdge]] = {}  # special nodes' out-edges
         self.has_inferred = False
+        self.has_batch = False
+        self._live: ImpactIndex | None = None
         src, dst, info = array("i"), array("i"), array("b")  # info: rank | 4 if hard
         pos = self.pos
         for u, nbrs in G._succ.items():
@@ -189,6 +221,8 @@ class ImpactIndex:
                         self.special[ui] = 1
                     if rank == _INFERRED:
                         self.has_inferred = True
+                    if d.get("mode") == "batch":
+                        self.has_batch = True
                     mine.append((vi, rank, hard, group, tuple(scope or ())))
                     src.append(ui)
                     dst.append(vi)
@@ -198,6 +232,24 @@ class ImpactIndex:
         self._edges = (src, dst, info)
         self._in: dict[int, _InEdges] = {}
         self._lock = threading.Lock()
+
+    def live(self) -> ImpactIndex:
+        """The index of the same graph without its batch edges (same node positions), built on first use:
+        a node in trouble here is in trouble whatever arrives late; one in trouble only with the batch edges
+        is ``delayed``."""
+        if self._live is None:
+            with self._lock:
+                if self._live is None:
+                    G = self.graph
+                    H = nx.MultiDiGraph()
+                    H.add_nodes_from(G.nodes(data=True))
+                    H.add_edges_from(
+                        (u, v, k, d)
+                        for u, v, k, d in G.edges(keys=True, data=True)
+                        if d.get("mode") != "batch"
+                    )
+                    self._live = ImpactIndex(H)
+        return self._live
 
     def special_nodes(self) -> list[int]:
         return [i for i in range(self.n) if self.special[i]]
@@ -589,32 +641,35 @@ class ImpactedNode:
 
 @dataclass(frozen=True, slots=True)
 class Loss:
-    """Something an actor can no longer use (``down``) or uses with trouble (``degraded``)."""
+    """A system an actor uses that is in trouble for it (``state``: ``down`` — it cannot use it —,
+    ``degraded`` or ``delayed``), and what the actor uses it for (``capabilities``: the purpose phrases the
+    document gives, e.g. "se og vedlikeholde praksisinformasjon"; empty when it names none)."""
 
     id: str
     name: str
     state: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "state": self.state}
-
-
-@dataclass(frozen=True, slots=True)
-class ActorImpact:
-    """Who notices: an affected actor, its own state, and what it loses."""
-
-    id: str
-    name: str
-    state: str
-    loses: tuple[Loss, ...]
+    capabilities: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "name": self.name,
             "state": self.state,
-            "loses": [x.to_dict() for x in self.loses],
+            "capabilities": list(self.capabilities),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class ActorImpact:
+    """Who notices: an affected actor and what it loses. An organisation or a group of people has no state of
+    its own — it does not "go down" —; it loses the use of systems, and with them capabilities."""
+
+    id: str
+    name: str
+    loses: tuple[Loss, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "loses": [x.to_dict() for x in self.loses]}
 
 
 class _Explainer:
@@ -629,7 +684,8 @@ class _Explainer:
             raise AssertionError("impact: a node in trouble has no distance")  # pragma: no cover
         self.layers: list[list[int]] = [[] for _ in range(deepest)]
         for i in fp.troubled:
-            self.layers[dist[i] - 1].append(i)
+            if not ix.actor[i]:  # actors lose things (``Impact.actors``); they are not impacted nodes
+                self.layers[dist[i] - 1].append(i)
         self.inferred_hops: dict[int, int] = dict.fromkeys(failed, 0)
         self.parent: dict[int, tuple[int, str]] = {}
         self._causes: dict[int, int] | None = None
@@ -739,7 +795,9 @@ class _Answer:
         self.failed_ix = tuple(ix.pos[f] for f in failed)
         self.fp = _fixpoint(ix, self.failed_ix, min_rank)
         self.main = _Explainer(ix, self.failed_ix, self.fp, min_rank)
-        self.total = len(self.fp.troubled)
+        self.total = sum(len(layer) for layer in self.main.layers)
+        # Without batch flows: who is in trouble whatever arrives late (the others are only delayed).
+        self.live = _fixpoint(ix.live(), self.failed_ix, min_rank) if ix.has_batch else None
         # Ordered by distance, then id: the layers, each sorted by the ids' order when first read.
         self._ordered: list[int] = []
         self._sorted_layers = 0
@@ -762,16 +820,29 @@ class _Answer:
         return self._ordered
 
     def state(self, i: int) -> int:
-        """The reported state: down, degraded (also when only some actors lose it), ok."""
-        lv = self.fp.level[i]
-        return lv if lv or i not in self.fp.pa else DEGRADED
+        """The level behind the reported state: down, degraded (also when only some actors lose it), ok —
+        from the run without batch flows when there are any (``-1``: delayed, in trouble only through them)."""
+        fp = self.fp if self.live is None else self.live
+        if fp is self.live and not fp.in_trouble(i):
+            return -1
+        lv = fp.level[i]
+        return lv if lv or i not in fp.pa else DEGRADED
+
+    def state_name(self, i: int) -> str:
+        lv = self.state(i)
+        return State.DELAYED if lv < 0 else _NAMES[lv]
+
+    @property
+    def settled(self) -> _Fixpoint:
+        """The run states, reasons and per-actor levels are read from."""
+        return self.fp if self.live is None else self.live
 
     def inferred(self, i: int) -> bool:
         return self.strict is not None and not self.strict.in_trouble(i)
 
     def build(self, positions: Sequence[int]) -> list[ImpactedNode]:
         """The impacted nodes at ``positions`` of the ordered answer, with their explanations."""
-        ix, fp, ids = self.ix, self.fp, self.ix.ids
+        ix, ids = self.ix, self.ix.ids
         ordered = self.ordered(max(positions, default=-1) + 1)
         nodes = [ordered[k] for k in positions]
         main_paths = self.main.paths(nodes, self.min_rank)
@@ -779,22 +850,25 @@ class _Answer:
         if self.strict is not None:
             wanted = [n for n in nodes if self.strict.in_trouble(n) and main_paths[n].inferred]
             if wanted:
-                curated = self._strict().paths(wanted, self.min_rank)
+                found = self._strict().paths(wanted, self.min_rank)
+                curated = {n: found[n] for n in wanted}
         out = []
+        settled = self.settled
         for n in nodes:
             state = self.state(n)
-            actor_levels = fp.pa.get(n, {})
+            actor_levels = settled.pa.get(n, {}) if state >= 0 else {}
             reasons: set[str] = set()
             if state == DEGRADED:
                 viewer = ids[n] if ix.actor[n] else None
-                _evaluate(ix.out_edges(n), viewer, fp.level, fp.pa, self.min_rank, reasons)
+                edges = ix.out_edges(n) if self.live is None else ix.live().out_edges(n)
+                _evaluate(edges, viewer, settled.level, settled.pa, self.min_rank, reasons)
             bits = self.main.causes(n)
             out.append(
                 ImpactedNode(
                     id=ids[n],
                     name=ix.names[n],
                     kind=ix.kinds[n],
-                    state=_NAMES[state],
+                    state=self.state_name(n),
                     distance=self.main.dist[n],
                     causes=tuple(f for i, f in enumerate(self.failed) if bits >> i & 1),
                     path=main_paths[n],
@@ -814,8 +888,16 @@ class _Answer:
                 self._strict_explainer = _Explainer(self.ix, self.failed_ix, self.strict, _CURATED)
             return self._strict_explainer
 
+    def impacted_states(self) -> Iterator[tuple[str, str]]:
+        """``(id, state)`` of every impacted node (not actors, not the failed ones), in no particular order."""
+        ids, actor, failed = self.ix.ids, self.ix.actor, set(self.failed_ix)
+        for i in self.fp.troubled:
+            if not actor[i] and i not in failed:
+                yield ids[i], self.state_name(i)
+
     def affected_actors(self) -> list[str]:
-        """Every affected actor (in trouble itself, or named in a node's per-actor state), sorted."""
+        """Every actor that loses something (a system it uses in trouble for it, or a node down or degraded
+        for it through scoped access), sorted."""
         ix, fp = self.ix, self.fp
         losses: dict[str, dict[int, int]] = {}
         for n, levels in fp.pa.items():
@@ -828,13 +910,13 @@ class _Answer:
         for f in self.failed:
             losses.pop(f, None)
         self._losses = losses
-        return sorted(losses)
+        return sorted(a for a in losses if self._lost(a))
 
-    def actor(self, actor: str) -> ActorImpact:
-        """An affected actor, its own state and what it loses (its direct dependencies in trouble for it,
-        and nodes down or degraded for it through scoped access)."""
+    def _lost(self, actor: str) -> dict[int, int]:
+        """What ``actor`` loses, as levels: its direct dependencies in trouble for it, and nodes down or
+        degraded for it through scoped access."""
         ix, fp = self.ix, self.fp
-        lost = dict(self._losses[actor])
+        lost = dict(self._losses.get(actor, {}))
         a = ix.pos.get(actor)
         if a is not None:
             for m, rank, _, _, _ in ix.out_edges(a):
@@ -842,13 +924,36 @@ class _Answer:
                     seen = _view(fp.level, fp.pa, m, actor)
                     if seen:
                         lost[m] = max(seen, lost.get(m, OK))
+        return lost
+
+    def actor(self, actor: str) -> ActorImpact:
+        """An affected actor and what it loses, worst first, each with what the actor uses it for."""
+        ix = self.ix
+        lost = self._lost(actor)
+        live = self.live
         order = ix.order
+
+        def state(m: int, v: int) -> str:
+            if live is None:
+                return _NAMES[v]
+            seen = _view(live.level, live.pa, m, actor)
+            return State.DELAYED if not seen else _NAMES[seen]
+
+        named = {m: state(m, v) for m, v in lost.items()}
         loses = tuple(
-            Loss(ix.ids[m], ix.names[m], _NAMES[v])
-            for m, v in sorted(lost.items(), key=lambda t: (-t[1], order[t[0]]))
+            Loss(ix.ids[m], ix.names[m], s, _capabilities(ix.graph, actor, ix.ids[m]))
+            for m, s in sorted(named.items(), key=lambda t: (-state_rank(t[1]), order[t[0]]))
         )
-        own = self.state(a) if a is not None else OK
-        return ActorImpact(actor, ix.names[a] if a is not None else actor, _NAMES[own], loses)
+        a = ix.pos.get(actor)
+        return ActorImpact(actor, ix.names[a] if a is not None else actor, loses)
+
+
+def _capabilities(G: nx.MultiDiGraph, actor: str, node: str) -> tuple[str, ...]:
+    """What ``actor`` uses ``node`` for, as the document says it (the ``capability`` of its edges)."""
+    if actor not in G or node not in G._succ[actor]:
+        return ()
+    found = (d.get("capability") for d in G._succ[actor][node].values())
+    return tuple(sorted({c for c in found if c}))
 
 
 class _Lazy(Sequence[T]):
@@ -911,13 +1016,13 @@ class ImpactedNodes(_Lazy[ImpactedNode]):
     def states(self) -> dict[str, str]:
         answer = self._answer
         ids = answer.ix.ids
-        return {ids[i]: _NAMES[answer.state(i)] for i in answer.ordered()}
+        return {ids[i]: answer.state_name(i) for i in answer.ordered()}
 
     def position(self, node_id: str) -> int:
         """Where ``node_id`` is in the order (``KeyError`` if it is not impacted)."""
         answer = self._answer
         i = answer.ix.pos.get(node_id)
-        if i is None or not answer.fp.in_trouble(i) or i in answer.failed_ix:
+        if i is None or not answer.fp.in_trouble(i) or i in answer.failed_ix or answer.ix.actor[i]:
             raise KeyError(node_id)
         dist, order = answer.main.dist, answer.ix.order
         before = sum(len(layer) for layer in answer.main.layers[: dist[i] - 1])
@@ -935,19 +1040,72 @@ class ImpactedNodes(_Lazy[ImpactedNode]):
     def counts(self) -> tuple[Counter[str], dict[str, dict[str, int]], int]:
         """``(by_state, by_kind, inferred)`` without building any node."""
         answer = self._answer
-        kinds, level, troubled = answer.ix.kinds, answer.fp.level, answer.fp.troubled
-        pairs = Counter((kinds[i], level[i] or DEGRADED) for i in troubled)  # in trouble, level ok: per actor
+        kinds, actor = answer.ix.kinds, answer.ix.actor
+        troubled = [i for i in answer.fp.troubled if not actor[i]]
+        pairs = Counter((kinds[i], answer.state_name(i)) for i in troubled)
         by_state: Counter[str] = Counter()
         by_kind: dict[str, dict[str, int]] = {}
-        for (kind, lv), count in pairs.items():
-            by_state[_NAMES[lv]] += count
-            by_kind.setdefault(kind, {State.DOWN: 0, State.DEGRADED: 0})[_NAMES[lv]] += count
+        for (kind, state), count in pairs.items():
+            by_state[state] += count
+            by_kind.setdefault(kind, dict.fromkeys(_REPORTED, 0))[state] += count
         inferred = 0
         strict = answer.strict
         if strict is not None and strict is not answer.fp:
             strict_level, strict_pa = strict.level, strict.pa
             inferred = sum(1 for i in troubled if not strict_level[i] and i not in strict_pa)
         return by_state, by_kind, inferred
+
+
+def risk_summary(G: nx.MultiDiGraph, states: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """What a risk assessment reads first: impacted systems per criticality class, and the shortest recovery
+    time objective among those down or degraded (``None`` when no impacted system has one).
+
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("a", name="Kassa", criticality="A", rto_hours=4.0)
+    >>> G.add_node("b", name="Brev", criticality="A", rto_hours=1.0)
+    >>> G.add_node("c", name="Rapport", criticality=None, rto_hours=None)
+    >>> r = risk_summary(G, [("a", "degraded"), ("b", "delayed"), ("c", "down")])
+    >>> r["by_criticality"], r["shortest_rto"]
+    ({'A': {'down': 0, 'degraded': 1, 'delayed': 1}}, {'id': 'a', 'name': 'Kassa', 'hours': 4.0})
+    >>> r["text"]
+    '1 class-A system degraded, 1 delayed; shortest RTO 4 h (Kassa)'
+    """
+    by_class: dict[str, dict[str, int]] = {}
+    shortest: tuple[float, str] | None = None
+    nodes = G.nodes
+    for node_id, state in states:
+        data = nodes[node_id]
+        cls = data.get("criticality")
+        if cls:
+            by_class.setdefault(str(cls), dict.fromkeys(_REPORTED, 0))[state] += 1
+        rto = data.get("rto_hours")
+        if (
+            rto is not None
+            and state in (State.DOWN, State.DEGRADED)
+            and (shortest is None or (rto, node_id) < shortest)
+        ):
+            shortest = (float(rto), node_id)
+    parts = []
+    for cls in sorted(by_class):
+        counts = [(n, s) for s, n in by_class[cls].items() if n]
+        total = counts[0][0]
+        noun = "system" if total == 1 else "systems"
+        parts.append(
+            ", ".join([f"{total} class-{cls} {noun} {counts[0][1]}", *(f"{n} {s}" for n, s in counts[1:])])
+        )
+    rto_out = None
+    if shortest is not None:
+        rto_out = {
+            "id": shortest[1],
+            "name": nodes[shortest[1]].get("name", shortest[1]),
+            "hours": shortest[0],
+        }
+        parts.append(f"shortest RTO {show_hours(shortest[0])} ({rto_out['name']})")
+    return {
+        "by_criticality": {c: by_class[c] for c in sorted(by_class)},
+        "shortest_rto": rto_out,
+        "text": "; ".join(parts) or None,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -958,6 +1116,8 @@ class Impact:
     min_confidence: str
     impacted: Sequence[ImpactedNode]
     actors: Sequence[ActorImpact]
+    possible: Sequence[ImpactedNode] = ()  # impacted only through inferred edges, left out of ``impacted``
+    risk: dict[str, Any] | None = None  # :func:`risk_summary` of the impacted nodes
 
     def by_id(self, node_id: str) -> ImpactedNode:
         """The impacted entry for ``node_id`` (``KeyError`` if it is not impacted)."""
@@ -979,7 +1139,8 @@ class Impact:
 
     @property
     def blast_radius(self) -> int:
-        """How many nodes besides the failed ones are down or degraded."""
+        """How many nodes besides the failed ones are down, degraded or delayed (actors are not counted:
+        they lose things, they are not impacted)."""
         return len(self.impacted)
 
     def summary(self) -> dict[str, Any]:
@@ -989,16 +1150,18 @@ class Impact:
             by_state = Counter(i.state for i in self.impacted)
             by_kind = {}
             for i in self.impacted:
-                counts = by_kind.setdefault(i.kind, {State.DOWN: 0, State.DEGRADED: 0})
+                counts = by_kind.setdefault(i.kind, dict.fromkeys(_REPORTED, 0))
                 counts[i.state] += 1
             inferred = sum(i.inferred for i in self.impacted)
         return {
             "failed": len(self.down),
             "impacted": len(self.impacted),
-            "by_state": {s: by_state.get(s, 0) for s in (State.DOWN, State.DEGRADED)},
+            "by_state": {s: by_state.get(s, 0) for s in _REPORTED},
             "by_kind": {k: by_kind[k] for k in sorted(by_kind)},
             "inferred": inferred,
+            "possible": len(self.possible),
             "actors": len(self.actors),
+            "risk": self.risk,
         }
 
     def to_dict(self, *, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
@@ -1015,6 +1178,7 @@ class Impact:
             "impacted": [i.to_dict() for i in self.impacted[offset:end]],
             "summary": self.summary(),
             "actors": [a.to_dict() for a in actors],
+            "possible": [i.to_dict() for i in (self.possible if limit is None else self.possible[:limit])],
         }
 
 
@@ -1022,7 +1186,7 @@ def impact(
     G: nx.MultiDiGraph,
     down: Iterable[str],
     *,
-    min_confidence: Confidence | str = Confidence.INFERRED,
+    min_confidence: Confidence | str = DEFAULT_CONFIDENCE,
     index: ImpactIndex | None = None,
 ) -> Impact:
     """What breaks when every node in ``down`` fails at once.
@@ -1053,13 +1217,17 @@ def impact(
     Examples
     --------
     >>> from graph.examples import letters
-    >>> hit = impact(letters(), ["brevtjeneste"], min_confidence="curated")
+    >>> hit = impact(letters(), ["brevtjeneste"])
     >>> [(i.id, i.state) for i in hit.impacted]  # dip's and okonomimodulen's edges are inferred
-    [('saksbehandling', 'down'), ('helfo', 'down')]
-    >>> hit.by_id("helfo").to_dict()["path"], hit.by_id("helfo").to_dict()["edge_types"]
-    (['helfo', 'saksbehandling', 'brevtjeneste'], ['USES', 'USES'])
+    [('saksbehandling', 'down')]
+    >>> [(i.id, i.state) for i in hit.possible]
+    [('dip', 'down'), ('okonomimodulen', 'degraded')]
+    >>> hit.by_id("saksbehandling").to_dict()["path"], hit.by_id("saksbehandling").to_dict()["edge_types"]
+    (['saksbehandling', 'brevtjeneste'], ['USES'])
+    >>> [(a.id, [loss.id for loss in a.loses]) for a in hit.actors]
+    [('helfo', ['saksbehandling'])]
     >>> hit.summary()["by_kind"]
-    {'actor': {'down': 1, 'degraded': 0}, 'system': {'down': 1, 'degraded': 0}}
+    {'system': {'down': 1, 'degraded': 0, 'delayed': 0}}
     """
     failed = require_nodes(G, down)
     min_rank = confidence_rank(min_confidence)
@@ -1074,28 +1242,44 @@ def impact(
         min_confidence=Confidence(min_confidence).value,
         impacted=ImpactedNodes(answer),
         actors=_Lazy(len(actors), lambda positions: [answer.actor(actors[k]) for k in positions]),
+        possible=_possible(index, failed, answer),
+        risk=risk_summary(G, answer.impacted_states()) if index.has_risk else None,
     )
+
+
+def _possible(ix: ImpactIndex, failed: tuple[str, ...], answer: _Answer) -> Sequence[ImpactedNode]:
+    """The nodes only inferred edges put in trouble, as the inferred answer explains them (``inferred``)."""
+    if answer.min_rank <= _INFERRED or not ix.has_inferred:
+        return ()
+    wide = _Answer(ix, failed, _INFERRED)
+    ordered = wide.ordered()
+    positions = [k for k, i in enumerate(ordered) if not answer.fp.in_trouble(i)]
+    return _Lazy(len(positions), lambda picked: wide.build([positions[k] for k in picked]))
 
 
 def impact_states(
     G: nx.MultiDiGraph,
     down: Iterable[str],
     *,
-    min_confidence: Confidence | str = Confidence.INFERRED,
+    min_confidence: Confidence | str = DEFAULT_CONFIDENCE,
     index: ImpactIndex | None = None,
 ) -> dict[str, str]:
     """Only the states of :func:`impact` (failed and impacted nodes, sorted by id), without explanations.
 
     >>> from graph.examples import letters
-    >>> impact_states(letters(), ["helseid"])  # doctest: +NORMALIZE_WHITESPACE
-    {'helseaktor': 'down', 'helseid': 'down', 'praksisinfo': 'degraded',
-     'tjenesteportal-for-helseaktor': 'down'}
+    >>> impact_states(letters(), ["helseid"])
+    {'helseid': 'down', 'praksisinfo': 'degraded', 'tjenesteportal-for-helseaktor': 'down'}
     """
     failed = require_nodes(G, down)
     ix = index if index is not None else ImpactIndex(G)
-    fp = _fixpoint(ix, [ix.pos[f] for f in failed], confidence_rank(min_confidence))
+    failed_ix = [ix.pos[f] for f in failed]
+    min_rank = confidence_rank(min_confidence)
+    fp = _fixpoint(ix, failed_ix, min_rank)
+    live = _fixpoint(ix.live(), failed_ix, min_rank) if ix.has_batch else fp
     out = dict.fromkeys(failed, State.DOWN)
     for i in fp.troubled:
-        lv = fp.level[i]
-        out[ix.ids[i]] = _NAMES[lv if lv else DEGRADED]
+        if ix.actor[i]:
+            continue
+        lv = live.level[i]
+        out[ix.ids[i]] = _NAMES[lv] if lv else State.DEGRADED if live.in_trouble(i) else State.DELAYED
     return dict(sorted(out.items()))

@@ -1,7 +1,9 @@
 """The reference implementation of :func:`graph.impact.impact`: the semantics written as directly as possible.
 
 A worklist fixpoint that re-evaluates a node from all its out-edges whenever a dependency changes, then a
-breadth-first explanation over the whole answer, then a second fixpoint without inferred edges. It is exact
+breadth-first explanation over the whole answer, then a second fixpoint without inferred edges, one without
+batch edges (what is only delayed), and, at the default confidence, the inferred answer (what is possible).
+Actors are left out of the impacted nodes and listed with what they lose. It is exact
 and simple, and slow on large graphs (every impacted node is evaluated several times, every explanation is
 built). :mod:`graph.impact` answers the same questions with precomputed adjacency; the differential tests
 (``tests/graph/test_impact_fast.py``) hold the two to the same answers on random graphs and the seed.
@@ -22,8 +24,8 @@ from typing import Any
 import networkx as nx
 
 from graph.edges import RANK, Path, confidence_rank, edge_rank, hop, node_label, require_nodes
-from graph.impact import ActorImpact, Impact, ImpactedNode, Loss
-from graph.model import Confidence, NodeKind
+from graph.impact import ActorImpact, Impact, ImpactedNode, Loss, State, _capabilities, state_rank
+from graph.model import DEFAULT_CONFIDENCE, Confidence, NodeKind
 
 __all__ = ["reference_impact", "reference_states"]
 
@@ -336,39 +338,78 @@ def _explain(G: nx.MultiDiGraph, run: _Run, min_rank: int) -> None:
                 work.append(p)
 
 
+def _live(G: nx.MultiDiGraph) -> nx.MultiDiGraph | None:
+    """``G`` without its batch edges (``None`` when it has none)."""
+    if not any(d.get("mode") == "batch" for _, _, d in G.edges(data=True)):
+        return None
+    H = nx.MultiDiGraph()
+    H.add_nodes_from(G.nodes(data=True))
+    H.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if d.get("mode") != "batch")
+    return H
+
+
+def _is_actor(G: nx.MultiDiGraph, n: str) -> bool:
+    return bool(G._node[n].get("kind") == _ACTOR)
+
+
 def reference_impact(
-    G: nx.MultiDiGraph, down: Iterable[str], *, min_confidence: Confidence | str = Confidence.INFERRED
+    G: nx.MultiDiGraph, down: Iterable[str], *, min_confidence: Confidence | str = DEFAULT_CONFIDENCE
 ) -> Impact:
     """:func:`graph.impact.impact`, computed the direct way (see the module docstring)."""
     failed = require_nodes(G, down)
     min_rank = confidence_rank(min_confidence)
+    main = _answer(G, failed, min_rank)
+    possible: tuple[ImpactedNode, ...] = ()
+    if min_rank > RANK["inferred"] and any(
+        edge_rank(d) == RANK["inferred"] for _, _, d in G.edges(data=True)
+    ):
+        shown = {i.id for i in main.impacted} | {n for n in _run(G, failed, min_rank, explain=False).troubled}
+        wide = _answer(G, failed, RANK["inferred"])
+        possible = tuple(i for i in wide.impacted if i.id not in shown)
+    return Impact(main.down, Confidence(min_confidence).value, main.impacted, main.actors, possible)
+
+
+def _answer(G: nx.MultiDiGraph, failed: tuple[str, ...], min_rank: int) -> Impact:
+    """The answer at one rank, without ``possible``."""
+    min_confidence = next(c for c in Confidence if c.rank == min_rank)
     run = _run(G, failed, min_rank)
+    H = _live(G)
+    live = _run(H, failed, min_rank) if H is not None else run
     main_paths = run.paths(G, run.troubled, min_rank)
     curated_paths: dict[str, Path] = {}
     strict = None
     if min_rank < RANK["curated"]:  # who would still be impacted without inferred edges, and how
         strict = _run(G, failed, RANK["curated"], explain=False)
-        wanted = [n for n in run.troubled if n in strict.troubled and main_paths[n].inferred]
+        wanted = [
+            n for n in run.troubled if n in strict.troubled and main_paths[n].inferred and not _is_actor(G, n)
+        ]
         if wanted:
             _explain(G, strict, RANK["curated"])
-            curated_paths = strict.paths(G, wanted, min_rank)
+            found = strict.paths(G, wanted, min_rank)
+            curated_paths = {n: found[n] for n in wanted}
     items = []
     for n in run.troubled:
+        if _is_actor(G, n):
+            continue
         name, kind = node_label(G, n)
-        state = run.state(n)
-        actor_levels = run.per_actor.get(n, {})
+        delayed = n not in live.troubled
+        state = live.state(n)
+        actor_levels = live.per_actor.get(n, {}) if not delayed else {}
+        reasons: set[str] = set()
+        if state == DEGRADED and not delayed:
+            reasons = live.reasons[n]
         items.append(
             ImpactedNode(
                 id=n,
                 name=name,
                 kind=kind,
-                state=_NAMES[state],
+                state=State.DELAYED if delayed else _NAMES[state],
                 distance=run.distance[n],
                 causes=tuple(f for i, f in enumerate(failed) if run.causes[n] >> i & 1),
                 path=main_paths[n],
                 curated_path=curated_paths.get(n),
                 inferred=strict is not None and n not in strict.troubled,
-                degraded_by=tuple(sorted(run.reasons[n])) if state == DEGRADED else (),
+                degraded_by=tuple(sorted(reasons)),
                 down_for=tuple(sorted(a for a, v in actor_levels.items() if v == DOWN)),
                 degraded_for=tuple(sorted(a for a, v in actor_levels.items() if v == DEGRADED)),
             )
@@ -376,9 +417,9 @@ def reference_impact(
     items.sort(key=lambda i: (i.distance, i.id))
     return Impact(
         down=failed,
-        min_confidence=Confidence(min_confidence).value,
+        min_confidence=min_confidence.value,
         impacted=tuple(items),
-        actors=_actors(G, run, min_rank),
+        actors=_actors(G, run, live, min_rank),
     )
 
 
@@ -387,15 +428,11 @@ def reference_states(
 ) -> dict[str, str]:
     """Only the states of :func:`reference_impact`, sorted by id."""
     failed = require_nodes(G, down)
-    level, per_actor = _fixpoint(G, failed, confidence_rank(min_confidence))
-    out = {n: _NAMES[v] for n, v in level.items()}
-    for n in per_actor:
-        out.setdefault(n, "degraded")
-    return dict(sorted(out.items()))
+    return {n: s for n, s in reference_impact(G, failed, min_confidence=min_confidence).states().items()}
 
 
-def _actors(G: nx.MultiDiGraph, run: _Run, min_rank: int) -> tuple[ActorImpact, ...]:
-    """Every affected actor (in trouble itself, or named in a node's per-actor state) and what it loses."""
+def _actors(G: nx.MultiDiGraph, run: _Run, live: _Run, min_rank: int) -> tuple[ActorImpact, ...]:
+    """Every actor that loses something, and what (``delayed`` where only batch flows carry the trouble)."""
     losses: dict[str, dict[str, int]] = {}
     for n, levels in run.per_actor.items():
         for actor, v in levels.items():
@@ -415,11 +452,16 @@ def _actors(G: nx.MultiDiGraph, run: _Run, min_rank: int) -> tuple[ActorImpact, 
                     v = _view(run.level, run.per_actor, m, actor)
                     if v:
                         lost[m] = max(v, lost.get(m, OK))
+        if not lost:
+            continue
         name, _ = node_label(G, actor)
+        named = {}
+        for m in lost:
+            seen = _view(live.level, live.per_actor, m, actor)
+            named[m] = State.DELAYED if not seen else _NAMES[seen]
         loses = tuple(
-            Loss(m, node_label(G, m)[0], _NAMES[v])
-            for m, v in sorted(lost.items(), key=lambda t: (-t[1], t[0]))
+            Loss(m, node_label(G, m)[0], s, _capabilities(G, actor, m))
+            for m, s in sorted(named.items(), key=lambda t: (-state_rank(t[1]), t[0]))
         )
-        own = run.state(actor) if actor in G else OK
-        out.append(ActorImpact(actor, name, _NAMES[own], loses))
+        out.append(ActorImpact(actor, name, loses))
     return tuple(out)

@@ -45,6 +45,9 @@ from typing import Any
 import networkx as nx
 
 __all__ = [
+    "DEFAULT_CONFIDENCE",
+    "HOURS_FIELDS",
+    "STEWARDSHIP",
     "Confidence",
     "Edge",
     "Entry",
@@ -111,9 +114,28 @@ class Confidence(StrEnum):
         return {"inferred": 1, "curated": 2, "stated": 3}[self.value]
 
 
+# What answers use unless asked otherwise: what the document states and what an architect curated. Inferred
+# edges (a rule's guess from "Benyttes av fagsystemer") are reported apart, as possible, until signed off.
+DEFAULT_CONFIDENCE = Confidence.CURATED
+
+
 class Strength(StrEnum):
     HARD = "hard"
     SOFT = "soft"
+
+
+# A node's risk-assessment fields, in the order exports write them; the *_hours ones are numbers.
+STEWARDSHIP = (
+    "administrator",
+    "operator",
+    "criticality",
+    "rto_hours",
+    "rpo_hours",
+    "mtd_hours",
+    "hosting",
+    "fallback",
+)
+HOURS_FIELDS = frozenset({"rto_hours", "rpo_hours", "mtd_hours"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,11 +148,20 @@ class Node:
     short: str | None = None  # the abbreviation, when the document gives one
     category: str | None = None  # the entry's own label for itself: "Saksbehandlingssystem"
     description: str | None = None
-    owner: str | None = None
+    owner: str | None = None  # the system owner (systemeier); a user is never made one by a rule
     url: str | None = None
     document: str | None = None
     line: int | None = None
     entry: str | None = None  # the exact name of the document entry the node came from
+    # What an architect adds for a risk assessment (overlay or sheet); the document rarely says it.
+    administrator: str | None = None  # forvalter
+    operator: str | None = None  # who runs it (driftsleverandør)
+    criticality: str | None = None  # the organisation's class, e.g. "A" (most critical) … "C"
+    rto_hours: float | None = None  # recovery time objective
+    rpo_hours: float | None = None  # recovery point objective (data that may be lost)
+    mtd_hours: float | None = None  # maximum tolerable downtime
+    hosting: str | None = None
+    fallback: str | None = None  # the manual routine when the system is down
 
     def __post_init__(self) -> None:
         # Labels always lead with the node's own kind, without duplicates.
@@ -154,6 +185,7 @@ class Node:
             "document": self.document,
             "line": self.line,
             "entry": self.entry,
+            **{f: getattr(self, f) for f in STEWARDSHIP},
         }
 
     @classmethod
@@ -172,6 +204,7 @@ class Node:
             document=d.get("document"),
             line=d.get("line"),
             entry=d.get("entry"),
+            **{f: d.get(f) for f in STEWARDSHIP},
         )
 
 
@@ -190,6 +223,10 @@ class Edge:
     rule: str | None = None  # the extraction rule, or "overlay"
     note: str | None = None
     mode: str | None = None  # live | message | batch: how the source's need is met (None: not read)
+    tolerance: str | None = None  # how long the source can wait for a batch flow ("3 dager"), when known
+    capability: str | None = (
+        None  # what an actor uses the target for, as the document says ("bytte fastlege")
+    )
     also: tuple[str, ...] = ()  # the same relation stated again elsewhere: "document:line: sentence" each
 
     @property
@@ -211,6 +248,8 @@ class Edge:
             "rule": self.rule,
             "note": self.note,
             "mode": self.mode,
+            "tolerance": self.tolerance,
+            "capability": self.capability,
             "also": list(self.also),
         }
 
@@ -230,6 +269,8 @@ class Edge:
             rule=d.get("rule"),
             note=d.get("note"),
             mode=d.get("mode"),
+            tolerance=d.get("tolerance"),
+            capability=d.get("capability"),
             also=tuple(d.get("also") or ()),
         )
 

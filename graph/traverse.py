@@ -10,12 +10,14 @@ Examples
 >>> G = letters()
 >>> [(r.id, r.distance) for r in dependencies(G, "saksbehandling").items]
 [('brevtjeneste', 1), ('okonomimodulen', 1), ('digipost', 2), ('print', 2)]
->>> [r.id for r in dependents(G, "brevtjeneste", depth=1).items]
+>>> [r.id for r in dependents(G, "brevtjeneste", depth=1).items]  # stated and curated edges
+['saksbehandling']
+>>> [r.id for r in dependents(G, "brevtjeneste", depth=1, min_confidence="inferred").items]
 ['dip', 'saksbehandling']
 >>> found = paths(G, "helfo", "print")
 >>> found.direction, [p.nodes for p in found.paths]
 ('forward', [('helfo', 'saksbehandling', 'brevtjeneste', 'print')])
->>> [c.nodes for c in cycles(G).cycles]
+>>> [c.nodes for c in cycles(G, min_confidence="inferred").cycles]
 [('okonomimodulen', 'saksbehandling')]
 """
 
@@ -39,7 +41,7 @@ from graph.edges import (
     sorted_digraph,
 )
 from graph.errors import InvalidQuery
-from graph.model import Confidence
+from graph.model import DEFAULT_CONFIDENCE, Confidence
 
 __all__ = [
     "Cycle",
@@ -151,7 +153,7 @@ def dependencies(
     node: str,
     *,
     depth: int | None = None,
-    min_confidence: Confidence | str = Confidence.INFERRED,
+    min_confidence: Confidence | str = DEFAULT_CONFIDENCE,
 ) -> Reach:
     """What ``node`` depends on, directly (distance 1) and transitively (its descendants).
 
@@ -181,7 +183,7 @@ def dependents(
     node: str,
     *,
     depth: int | None = None,
-    min_confidence: Confidence | str = Confidence.INFERRED,
+    min_confidence: Confidence | str = DEFAULT_CONFIDENCE,
 ) -> Reach:
     """Who depends on ``node``, directly and transitively (its ancestors); ``via`` points towards ``node``.
 
@@ -272,7 +274,7 @@ def paths(
     b: str,
     *,
     limit: int = 10,
-    min_confidence: Confidence | str = Confidence.INFERRED,
+    min_confidence: Confidence | str = DEFAULT_CONFIDENCE,
 ) -> Paths:
     """All shortest dependency paths from ``a`` to ``b`` (at most ``limit``); if none, from ``b`` to ``a``.
 
@@ -335,9 +337,14 @@ class Cycle:
 class Cycles:
     cycles: tuple[Cycle, ...]
     truncated: bool  # more cycles exist than ``limit``
+    mutual: tuple[tuple[str, str], ...] = ()  # pairs that exchange data both ways: not a circular dependency
 
     def to_dict(self) -> dict[str, Any]:
-        return {"cycles": [c.to_dict() for c in self.cycles], "truncated": self.truncated}
+        return {
+            "cycles": [c.to_dict() for c in self.cycles],
+            "truncated": self.truncated,
+            "mutual": [list(pair) for pair in self.mutual],
+        }
 
 
 def cycles(
@@ -345,23 +352,38 @@ def cycles(
     *,
     limit: int = 100,
     max_length: int | None = None,
-    min_confidence: Confidence | str = Confidence.INFERRED,
+    min_confidence: Confidence | str = DEFAULT_CONFIDENCE,
 ) -> Cycles:
     """Dependency cycles (``networkx.simple_cycles``): at most ``limit``, each at most ``max_length`` long.
+
+    Two parties exchanging data both ways (``EXCHANGES_WITH`` each way) are a mutual exchange, reported apart in
+    ``mutual``, not a circular dependency: those edges are left out of the cycle search.
 
     Examples
     --------
     >>> from graph.examples import letters
-    >>> found = cycles(letters())
+    >>> found = cycles(letters(), min_confidence="inferred")
     >>> [(h.source, h.type, h.confidence) for h in found.cycles[0].path.hops]
     [('okonomimodulen', 'RECEIVES_FROM', 'inferred'), ('saksbehandling', 'USES', 'stated')]
-    >>> cycles(letters(), min_confidence="curated").cycles
+    >>> cycles(letters()).cycles
     ()
     """
     if limit < 1:
         raise InvalidQuery("limit must be at least 1")
     min_rank = confidence_rank(min_confidence)
+    exchange = {
+        (u, v)
+        for u, v, d in G.edges(data=True)
+        if d.get("type") == "EXCHANGES_WITH" and edge_rank(d) >= min_rank
+    }
+    mutual = tuple(sorted((u, v) for u, v in exchange if u < v and (v, u) in exchange))
     H = sorted_digraph(G, min_rank=min_rank)
+    for u, v in mutual:
+        for a, b in ((u, v), (v, u)):  # unless another relation joins them that way too
+            if not any(
+                d.get("type") != "EXCHANGES_WITH" for d in G[a][b].values() if edge_rank(d) >= min_rank
+            ):
+                H.remove_edge(a, b)
     found: list[tuple[str, ...]] = []
     truncated = False
     for cycle in nx.simple_cycles(H, length_bound=max_length):
@@ -374,4 +396,5 @@ def cycles(
     return Cycles(
         tuple(Cycle(c, path_of(G, (*c, c[0]), min_rank=min_rank)) for c in found),
         truncated,
+        mutual,
     )

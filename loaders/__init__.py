@@ -15,6 +15,7 @@ from loaders.document import read, renamed
 from loaders.errors import LoadError
 from loaders.findings import with_relation_findings
 from loaders.overlay import apply_overlay, entry_names, read_overlay
+from loaders.sheet import apply_sheet, read_sheet
 from loaders.transform import transform
 
 __all__ = ["SEED", "SEED_OVERLAY", "LoadError", "load_portfolio", "parse_document"]
@@ -73,6 +74,9 @@ def load_portfolio(path: Path | str | None = None, overlay: Path | str | None = 
         raise LoadError(str(path) if path is not None else str(doc_path), exc.line, exc.message) from None
     if ov is not None:
         portfolio = apply_overlay(portfolio, ov, ov_path.name)
+        for sheet in ov.get("sheets", []):
+            sheet_path = ov_path.parent / sheet
+            portfolio = apply_sheet(portfolio, read_sheet(_read_bytes(sheet_path), sheet_path.name))
     # Named as the errors of read_overlay and apply_overlay name it; the document itself passed already.
     return check_portfolio(
         with_relation_findings(portfolio), Path(overlay).name if overlay else str(doc_path)

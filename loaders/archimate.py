@@ -20,12 +20,25 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from lxml import etree
 
+from graph.durations import DurationError, hours
 from graph.exports.archimate import NS, RELATIONSHIP, ArchiRelation, element_type, relationship_for
-from graph.model import Confidence, Edge, Finding, Node, NodeKind, Portfolio, RelType, Strength, slugify
+from graph.model import (
+    HOURS_FIELDS,
+    STEWARDSHIP,
+    Confidence,
+    Edge,
+    Finding,
+    Node,
+    NodeKind,
+    Portfolio,
+    RelType,
+    Strength,
+    slugify,
+)
 from loaders.errors import LoadError
 from loaders.xmlsafe import parse_xml, tag_name
 
@@ -159,9 +172,21 @@ def _int(value: str | None, what: str, el: _Element, source: str) -> int | None:
         raise LoadError(source, el.prop_line(what), f"{what} {value!r} is not a whole number") from None
 
 
+def _hours(value: str | None, what: str, el: _Element, source: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        return hours(value)
+    except DurationError as exc:
+        raise LoadError(source, el.prop_line(what), f"{what}: {exc}") from None
+
+
 def _node(el: _Element, node_id: str, kind: NodeKind, source: str) -> Node:
     ours = el.prop("kind") is not None
     line = _int(el.prop("line"), "line", el, source)
+    profile: dict[str, Any] = {
+        f: _hours(el.prop(f), f, el, source) if f in HOURS_FIELDS else el.prop(f) for f in STEWARDSHIP
+    }
     return Node(
         id=node_id,
         name=el.name,
@@ -176,6 +201,7 @@ def _node(el: _Element, node_id: str, kind: NodeKind, source: str) -> Node:
         document=el.prop("document") if ours else source,
         line=line if ours else el.line,
         entry=el.prop("entry"),
+        **profile,
     )
 
 
@@ -260,6 +286,8 @@ def _edge(rel: _Element, a: Node, b: Node, source: str) -> Edge:
         rule=rel.prop("rule"),
         note=rel.prop("note"),
         mode=rel.prop("mode"),
+        tolerance=rel.prop("tolerance"),
+        capability=rel.prop("capability"),
         also=rel.props_named("also"),
     )
 

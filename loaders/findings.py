@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from graph.model import Edge, Entry, Finding, Node, NodeKind, Portfolio
+from graph.model import Edge, Entry, Finding, Node, NodeKind, Portfolio, RelType, fold
 from loaders.document import RawDocument
 from loaders.lexicon import ACTORS
 from loaders.text import lemma, split_sentences
@@ -210,12 +210,67 @@ def document_findings(
     doc: RawDocument, nodes: Sequence[Node], edges: Sequence[Edge], entries: Sequence[Entry]
 ) -> list[Finding]:
     names = {w.lower() for n in nodes for w in _WORD.findall(" ".join((n.name, *n.aliases)))}
+    copied = _copied_descriptions(doc, entries)
+    whole = {f.line for f in copied}
     return [
-        *_copied_descriptions(doc, entries),
+        *copied,
+        *_copied_sentences(doc, entries, whole),
         *_repeated_sentences(doc, entries),
+        *_open_lists(doc, entries),
         *_spelling_variants(doc, names),
         *_inconsistent_actor_case(doc),
     ]
+
+
+# Words that say a list goes on beyond what it names: "f.eks HelseID, MinID", "bl.a.", "i all hovedsak".
+_OPEN_LIST = re.compile(
+    r"(?<!\w)(f\.\s?eks\.?|for eksempel|bl\.\s?a\.?|blant annet|blant andre|i all hovedsak|hovedsakelig|m\.\s?m\.?"
+    r"|med mer|o\.\s?l\.?|og lignende|osv\.?|etc\.?)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _open_lists(doc: RawDocument, entries: Sequence[Entry]) -> list[Finding]:
+    """A list the document says is not complete: the named items are examples, others may exist."""
+    out = []
+    for raw, entry in zip(doc.entries, entries, strict=True):
+        for s in split_sentences(raw.description):
+            m = _OPEN_LIST.search(s.text)
+            if m:
+                out.append(
+                    Finding(
+                        "open-list",
+                        f"“{entry.name}”: “{m.group(0)}” says the list is not complete; what else belongs to it? "
+                        f"(“{s.text}”)",
+                        entry.nodes,
+                        s.line,
+                    )
+                )
+    return out
+
+
+def _copied_sentences(doc: RawDocument, entries: Sequence[Entry], whole: set[int | None]) -> list[Finding]:
+    """A sentence of one entry's description written again, word for word, in another's: what it says was
+    perhaps not checked for the second (entries whose whole description is a copy are reported already)."""
+    first: dict[str, Entry] = {}
+    out = []
+    for raw, entry in zip(doc.entries, entries, strict=True):
+        for s in split_sentences(raw.description):
+            key = re.sub(r"\s+", " ", s.text.strip().lower())
+            if len(key) < 40:
+                continue
+            earlier = first.setdefault(key, entry)
+            if earlier is not entry and entry.line not in whole:
+                out.append(
+                    Finding(
+                        "copied-sentence",
+                        f"“{entry.name}” (line {s.line}) repeats a sentence of “{earlier.name}” (line "
+                        f"{earlier.line}) word for word: “{s.text}”",
+                        entry.nodes + earlier.nodes,
+                        s.line,
+                    )
+                )
+    return out
 
 
 def with_relation_findings(portfolio: Portfolio) -> Portfolio:
@@ -224,5 +279,29 @@ def with_relation_findings(portfolio: Portfolio) -> Portfolio:
     kept = tuple(f for f in portfolio.findings if f.code != "no-relations")
     alone = {n for f in kept if f.code == "standalone" for n in f.nodes}
     nodes = [n for n in portfolio.nodes if n.id not in alone]
-    extra = _isolated(nodes, portfolio.edges, portfolio.entries)
+    kept = tuple(f for f in kept if f.code != "owner-is-user")
+    extra = [*_isolated(nodes, portfolio.edges, portfolio.entries), *_owners_who_only_use(portfolio)]
     return portfolio.with_(findings=kept + tuple(extra))
+
+
+def _owners_who_only_use(portfolio: Portfolio) -> list[Finding]:
+    """An owner that the document names as a user of the same system: was a user made the owner?"""
+    actors = {
+        fold(text): n.id for n in portfolio.nodes if n.kind is NodeKind.ACTOR for text in (n.name, *n.aliases)
+    }
+    uses = {(e.source, e.target): e for e in portfolio.edges if e.type is RelType.USES}
+    out = []
+    for n in portfolio.nodes:
+        actor = actors.get(fold(n.owner)) if n.owner else None
+        use = uses.get((actor, n.id)) if actor else None
+        if use is not None:
+            out.append(
+                Finding(
+                    "owner-is-user",
+                    f"{n.owner} is set as the owner of “{n.name}”, and the document names it as a user "
+                    f"(“{use.evidence}”, line {use.line}): is it the system owner, or only a user?",
+                    (n.id,),
+                    n.line,
+                )
+            )
+    return out

@@ -301,7 +301,10 @@ class Gazetteer:
                     i += 1  # "den nasjonale oversikten": a determiner, not "it"
                     continue
                 text = sentence[tokens[i].start : tokens[end - 1].end]
-                found.append(Mention(i, end, text, form.kind, form.target, form.name, form.known))
+                known = form.known
+                if form.kind is MentionKind.NODE and _described(tokens, i):
+                    known = "described"  # "et felles kontaktregister": a thing like the entry, not its name
+                found.append(Mention(i, end, text, form.kind, form.target, form.name, known))
                 i = end
                 continue
             if guess is not None:
@@ -321,6 +324,11 @@ _NOT_AFTER_GENITIVE = frozenset(
     {"som", "og", "eller", "er", "har", "kan", "skal", "vil", "blir", "var", "der", "hvor", "men", "samt", "ble",
      *PREPOSITIONS}
 )  # fmt: skip
+
+
+def _described(tokens: Sequence[Token], i: int) -> bool:
+    """Is the entry's name written as a description — lower case after an indefinite article?"""
+    return i > 0 and tokens[i - 1].text.lower() in {"en", "ei", "et"} and tokens[i].text[:1].islower()
 
 
 def _capitalised_midsentence(tokens: Sequence[Token], i: int) -> bool:

@@ -6,17 +6,20 @@ Format (``seed/overlay.yaml``)::
     document: hdir-systemportefolje-2023.txt     # the document it was written for
     nodes:
       add:    [{id, name, kind, aliases?, owner?, description?, reason}]
-      update: [{id, name?, kind?, aliases?, owner?, description?, reason}]   # aliases are added
+      update: [{id, name?, kind?, aliases?, owner?, description?, reason,     # aliases are added
+                administrator?, operator?, criticality?, rto?, rpo?, mtd?, hosting?, fallback?}]
       remove: [{id, reason}]                                                 # and every edge touching it
     entries:
       rename: [{line, name, reason}]     # the entry that starts on that line of the document, renamed before
                                          # anything is read from it (a doubtful or over-long name)
     edges:
-      add:    [{source, target, type, strength?, alt_group?, scope?, reason}]
-      update: [{source, target, type, strength?, alt_group?, scope?, reason}]
+      add:    [{source, target, type, strength?, alt_group?, scope?, mode?, tolerance?, capability?, reason}]
+      update: [{source, target, type, strength?, alt_group?, scope?, mode?, tolerance?, capability?, reason}]
       remove: [{source, target, type, reason}]
 
-Curated edges get ``confidence: curated``, the reason as evidence and the overlay's line as source line.
+``rto``, ``rpo`` and ``mtd`` (maximum tolerable downtime) are durations: ``4 h``, ``30 min``, ``2 d``, ``PT4H``.
+A top-level ``sheets: [file.csv | file.xlsx]`` (beside the overlay) adds the same fields from a table, one row
+per system (see :mod:`loaders.sheet`). Curated edges get ``confidence: curated``, the reason as evidence and the overlay's line as source line.
 Every problem raises :class:`~loaders.errors.LoadError` naming the overlay line; nothing is half-applied.
 """
 
@@ -31,11 +34,18 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from graph.durations import DurationError, hours
 from graph.model import Confidence, Edge, Finding, Node, NodeKind, Portfolio, RelType, Strength
 from loaders.errors import LoadError
 
 __all__ = ["apply_overlay", "entry_names", "read_overlay"]
 
+_FLOW = ("mode", "tolerance", "capability")  # how the need is met, how long it can wait, what it is for
+_MODES = ("live", "message", "batch")
+# What a risk assessment adds per system; the durations are written rto/rpo/mtd and kept in hours.
+_TEXT_PROFILE = ("owner", "administrator", "operator", "criticality", "hosting", "fallback")
+_DURATIONS = {"rto": "rto_hours", "rpo": "rpo_hours", "mtd": "mtd_hours"}
+_PROFILE = {*_TEXT_PROFILE, *_DURATIONS}
 _SECTIONS = {
     "entries": {"rename"},
     "nodes": {"add", "update", "remove"},
@@ -44,14 +54,33 @@ _SECTIONS = {
 _FIELDS = {
     ("entries", "rename"): ({"line", "name", "reason"}, set()),
     ("nodes", "add"): ({"id", "name", "kind", "reason"}, {"aliases", "owner", "description", "labels"}),
-    ("nodes", "update"): ({"id", "reason"}, {"name", "kind", "aliases", "owner", "description", "labels"}),
+    ("nodes", "update"): ({"id", "reason"}, {"name", "kind", "aliases", "description", "labels", *_PROFILE}),
     ("nodes", "remove"): ({"id", "reason"}, set()),
-    ("edges", "add"): ({"source", "target", "type", "reason"}, {"strength", "alt_group", "scope"}),
-    ("edges", "update"): ({"source", "target", "type", "reason"}, {"strength", "alt_group", "scope"}),
+    ("edges", "add"): ({"source", "target", "type", "reason"}, {"strength", "alt_group", "scope", *_FLOW}),
+    ("edges", "update"): ({"source", "target", "type", "reason"}, {"strength", "alt_group", "scope", *_FLOW}),
     ("edges", "remove"): ({"source", "target", "type", "reason"}, set()),
 }
 _LISTS = {"aliases", "scope"}
 _NULLABLE = {"alt_group"}
+
+
+def profile_changes(item: Any, source: str) -> dict[str, Any]:
+    """The risk-assessment fields an overlay item (or a sheet row) sets, as :class:`Node` fields.
+
+    >>> profile_changes({"criticality": "A", "rto": "4 h", "mtd": "2 d"}, "overlay.yaml")
+    {'criticality': 'A', 'rto_hours': 4.0, 'mtd_hours': 48.0}
+    """
+    changes: dict[str, Any] = {}
+    for fld in _TEXT_PROFILE:
+        if fld in item and item[fld] is not None and str(item[fld]).strip():
+            changes[fld] = str(item[fld]).strip()
+    for fld, attr in _DURATIONS.items():
+        if fld in item and item[fld] is not None and str(item[fld]).strip():
+            try:
+                changes[attr] = hours(item[fld])
+            except DurationError as exc:
+                raise LoadError(source, _line(item, fld), f"{fld}: {exc}") from None
+    return changes
 
 
 def _line(node: Any, key: str | int | None = None) -> int | None:
@@ -79,14 +108,17 @@ def read_overlay(data: bytes, source: str) -> CommentedMap:
         raise LoadError(source, mark.line + 1 if mark else None, f"not valid YAML: {problem}") from None
     if not isinstance(doc, CommentedMap):
         raise LoadError(source, None, "the overlay must be a mapping with 'version', 'nodes' and 'edges'")
-    unknown = set(doc) - {"version", "document", *_SECTIONS}
+    unknown = set(doc) - {"version", "document", "sheets", *_SECTIONS}
     if unknown:
         key = sorted(unknown)[0]
         raise LoadError(
             source,
             _line(doc, key),
-            f"unknown top-level key {key!r}; expected version, document, nodes, edges",
+            f"unknown top-level key {key!r}; expected version, document, sheets, entries, nodes, edges",
         )
+    sheets = doc.get("sheets", CommentedSeq())
+    if not isinstance(sheets, CommentedSeq) or not all(isinstance(s, str) for s in sheets):
+        raise LoadError(source, _line(doc, "sheets"), "'sheets' must be a list of file names (.csv or .xlsx)")
     if doc.get("version") != 1:
         raise LoadError(source, _line(doc, "version"), "'version: 1' is required")
     for section, ops in _SECTIONS.items():
@@ -234,9 +266,10 @@ def apply_overlay(portfolio: Portfolio, doc: CommentedMap, source: str) -> Portf
         node_id = _need(source, nodes, item, "id")
         n = nodes[node_id]
         changes: dict[str, Any] = {}
-        for fld in ("name", "owner", "description"):
+        for fld in ("name", "description"):
             if fld in item:
                 changes[fld] = str(item[fld])
+        changes |= profile_changes(item, source)
         if "kind" in item:
             changes["kind"] = _enum(source, item, "kind", NodeKind)
         if "aliases" in item:
@@ -270,6 +303,7 @@ def apply_overlay(portfolio: Portfolio, doc: CommentedMap, source: str) -> Portf
             alt_group=item.get("alt_group"),
             scope=tuple(str(a) for a in item.get("scope", [])),
             rule="overlay",
+            **_flow(source, item),
         )
     for item in edge_ops.get("update", []):
         key = _edge_key(source, nodes, edges, item)
@@ -281,6 +315,7 @@ def apply_overlay(portfolio: Portfolio, doc: CommentedMap, source: str) -> Portf
             changes["alt_group"] = item["alt_group"]
         if "scope" in item:
             changes["scope"] = tuple(str(a) for a in item["scope"])
+        changes.update(_flow(source, item))
         edges[key] = replace(e, **changes)
     for item in edge_ops.get("remove", []):
         key = _edge_key(source, nodes, edges, item)
@@ -304,6 +339,17 @@ def apply_overlay(portfolio: Portfolio, doc: CommentedMap, source: str) -> Portf
         edges=tuple(sorted(edges.values(), key=lambda e: (e.source, e.target, e.type.value))),
         findings=tuple(findings),
     )
+
+
+def _flow(source: str, item: CommentedMap) -> dict[str, Any]:
+    """The ``mode``, ``tolerance`` and ``capability`` an overlay item sets (``mode`` one of live, message,
+    batch)."""
+    out = {k: str(item[k]) for k in _FLOW if k in item}
+    if "mode" in out and out["mode"] not in _MODES:
+        raise LoadError(
+            source, _line(item, "mode"), f"mode {out['mode']!r} is not one of {', '.join(_MODES)}"
+        )
+    return out
 
 
 def _edge_key(

@@ -99,7 +99,7 @@ class Draft:
 @dataclass(frozen=True)
 class Owner:
     actor: Ref
-    role: str = "owner"  # owner | operator
+    role: str = "owner"  # owner (eies av, systemeier er) | administrator (forvaltes av); never a user
 
 
 @dataclass(frozen=True)
@@ -1283,25 +1283,30 @@ def _standalone(t: Tagged) -> Standalone | None:
     return None
 
 
+_OWNING = {
+    "eies": "owner",
+    "eid": "owner",
+    "utviklet": "owner",  # an organisation's own development ("utviklet av Hdir"); a vendor is no actor
+    "utvikles": "owner",
+    "forvaltes": "administrator",
+    "forvaltet": "administrator",
+    "administreres": "administrator",
+    "administrert": "administrator",
+}
+
+
 def _owners(t: Tagged, c: Clause) -> Iterator[Owner]:
-    """ "Eies av X", "Forvaltes av X", "Systemeier er X", "X eier …": the owner (no edge)."""
+    """ "Eies av X", "Systemeier er X": the owner; "Forvaltes av X": the administrator (no edge). Only these
+    words make one: who *uses* a system is not its owner."""
     toks = t.tokens
     for i in range(c.start, c.end):
         low = _low(toks[i])
-        if low in {
-            "eies",
-            "forvaltes",
-            "administreres",
-            "eid",
-            "forvaltet",
-            "administrert",
-            "utviklet",
-            "utvikles",
-        }:
+        role = _OWNING.get(low)
+        if role is not None:
             if i + 2 < c.end and _low(toks[i + 1]) == "av":
                 m = t.mention_at(i + 2)
                 if m is not None and m.kind is MentionKind.ACTOR:
-                    yield Owner(Ref.of(m), "owner")
+                    yield Owner(Ref.of(m), role)
         elif low in {"systemeier", "eier"} and i + 2 < c.end and _low(toks[i + 1]) == "er":
             m = t.mention_at(i + 2)
             if m is not None and m.kind is MentionKind.ACTOR:

@@ -26,8 +26,9 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from graph.durations import DurationError, hours
 from graph.exports.tabular import (
     EDGE_COLUMNS,
     EDGE_REQUIRED,
@@ -35,7 +36,17 @@ from graph.exports.tabular import (
     NODE_REQUIRED,
     split_list,
 )
-from graph.model import Confidence, Edge, Node, NodeKind, Portfolio, RelType, Strength
+from graph.model import (
+    HOURS_FIELDS,
+    STEWARDSHIP,
+    Confidence,
+    Edge,
+    Node,
+    NodeKind,
+    Portfolio,
+    RelType,
+    Strength,
+)
 from loaders.errors import LoadError
 
 __all__ = ["MAX_CSV_BYTES", "is_edges_header", "read_csv_pair"]
@@ -84,6 +95,15 @@ class _Row:
                 continue
         allowed = ", ".join(m.value for m in cls)
         raise LoadError(self.source, self.line, f"{column} {value!r} is not one of: {allowed}")
+
+    def hours(self, column: str) -> float | None:
+        value = self.get(column)
+        if value is None:
+            return None
+        try:
+            return hours(value)
+        except DurationError as exc:
+            raise LoadError(self.source, self.line, f"{column}: {exc}") from None
 
     def number(self, column: str) -> int | None:
         value = self.get(column)
@@ -149,6 +169,7 @@ def _rows(data: bytes, source: str, known: Sequence[str], required: Sequence[str
 
 def _node(row: _Row) -> Node:
     has_provenance = "document" in row.columns or "line" in row.columns
+    profile: dict[str, Any] = {f: row.hours(f) if f in HOURS_FIELDS else row.get(f) for f in STEWARDSHIP}
     return Node(
         id=row.required("id"),
         name=row.required("name"),
@@ -163,6 +184,7 @@ def _node(row: _Row) -> Node:
         document=row.get("document") if has_provenance else row.source,
         line=row.number("line") if has_provenance else row.line,
         entry=row.get("entry"),
+        **profile,
     )
 
 
@@ -182,6 +204,8 @@ def _edge(row: _Row) -> Edge:
         rule=row.get("rule"),
         note=row.text("note"),
         mode=row.get("mode"),
+        tolerance=row.get("tolerance"),
+        capability=row.get("capability"),
         also=row.items("also"),
     )
 

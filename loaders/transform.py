@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from graph.model import (
     Confidence,
@@ -23,7 +24,15 @@ from graph.model import (
 from loaders import findings as quality
 from loaders.checks import MAX_NAME_LENGTH
 from loaders.document import RawDocument, RawEntry
-from loaders.lexicon import ACTORS, BROKER_CATEGORY_WORDS, GENERIC_WORDS, INTEGRATION_WORDS, MONTHS, NOT_NAMES
+from loaders.lexicon import (
+    ABBREVIATIONS,
+    ACTORS,
+    BROKER_CATEGORY_WORDS,
+    GENERIC_WORDS,
+    INTEGRATION_WORDS,
+    MONTHS,
+    NOT_NAMES,
+)
 from loaders.mentions import Gazetteer, MentionKind, known_names
 from loaders.names import NamePart, parse_entry_name
 from loaders.rules import Context, Denied, Draft, Owner, Ref, Standalone, Unresolved, apply_rules
@@ -63,7 +72,7 @@ class _Build:
     nodes: dict[str, Node] = field(default_factory=dict)
     edges: dict[tuple[str, str, str], Edge] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-    owners: dict[str, str] = field(default_factory=dict)
+    owners: dict[tuple[str, str], str] = field(default_factory=dict)  # (node, owner|administrator) -> who
     new_names: dict[str, int] = field(default_factory=dict)  # outside names the gazetteer did not know
 
     def ensure(self, ref: Ref, line: int) -> str:
@@ -224,9 +233,18 @@ def _members(nodes: Iterable[Node], category_word: str) -> list[str]:
 
 def _edge(b: _Build, d: Draft, evidence: str, line: int, source: str, target: str) -> Edge:
     strength = d.strength or DEFAULT_STRENGTH.get(d.type, Strength.HARD)
+    note = None
+    if "described" in (d.source.known, d.target.known):
+        # "et felles kontaktregister": the sentence describes something like the entry rather than naming it.
+        d = replace(d, confidence=Confidence.INFERRED)
+        described = d.target if d.target.known == "described" else d.source
+        note = f"“{described.text}” describes rather than names {described.name}: inferred until an architect signs it off"
     if d.confidence is Confidence.INFERRED:
         strength = Strength.SOFT
     scope = tuple(sorted({b.ensure(s, line) for s in d.scope}))
+    capability = None
+    if d.type is RelType.USES and d.source.kind is MentionKind.ACTOR and d.source.text:
+        capability = purpose(evidence, d.source.text)
     return Edge(
         source=source,
         target=target,
@@ -239,8 +257,63 @@ def _edge(b: _Build, d: Draft, evidence: str, line: int, source: str, target: st
         alt_group=d.alt_group,
         scope=scope,
         rule=d.rule,
+        note=note,
         mode=d.mode,
+        capability=capability,
     )
+
+
+# What a user uses a system for: "av helseaktører for å se og vedlikeholde praksisinformasjon, via …",
+# "av Helfo til saksbehandling og veiledning", "av leger og sykepleiere for å …".
+_PURPOSE = re.compile(
+    r"^(?:\s*(?:,|og|samt|eller)\s+[\w-]+)*\s*(?:\s(?:benytter|bruker)\s+(?:\w+\s+){0,2}?)?,?\s*"
+    r"(?:for å|til å|for|til|i arbeidet med|innenfor|ved)\s+"
+    r"(?P<what>.+?)(?=,?\s+via\s|,\s*og\s+av\s|,\s*(?:og|men|mens|samt|som)\s|\s+samt\s|\s+og\s+av\s|[;:]|\.(?:\s|$)|\)|$)"
+)
+
+
+_HIDDEN_STOP = "\u2024"  # ONE DOT LEADER: a full stop that is part of an abbreviation
+_ABBREVIATION_STOP = re.compile(
+    r"\b(?:" + "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")\.",
+    re.IGNORECASE,
+)
+
+
+def purpose(sentence: str, actor_text: str) -> str | None:
+    """What the actor written ``actor_text`` in ``sentence`` uses the system for, as the sentence says it.
+
+    >>> purpose("Benyttes av helseaktører for å se og vedlikeholde praksisinformasjon, via Tjenesteportalen.",
+    ...         "helseaktører")
+    'se og vedlikeholde praksisinformasjon'
+    >>> purpose("Benyttes av Helfo til saksbehandling og veiledning.", "Helfo")
+    'saksbehandling og veiledning'
+    >>> purpose("Benyttes av leger for å søke, og av apotek for oppslag.", "apotek")
+    'oppslag'
+    >>> purpose("Brukes av Helfo til utstedelse av kort, inkl. reservekort.", "Helfo")
+    'utstedelse av kort, inkl. reservekort'
+    >>> purpose("Helfo benytter opplysningene til saksbehandling.", "Helfo")
+    'saksbehandling'
+    >>> purpose("Benyttes av NAV innenfor arbeidsrettet oppfølging samt statistikk.", "NAV")
+    'arbeidsrettet oppfølging'
+    >>> purpose("Benyttes av Fylket for å behandle søknader om løyve til drosje og buss og for å føre tilsyn "
+    ...         "med alle løyvehavere i fylket, samt klager.", "Fylket")
+    'behandle søknader om løyve til drosje og buss og for å føre tilsyn med alle løyvehavere i fylket'
+    >>> purpose("Brukes av controllere.", "controllere") is None
+    True
+    """
+    at = sentence.find(actor_text)
+    if at < 0:
+        return None
+    # an abbreviation's full stop ("inkl.", "bl.a.") does not end the purpose: hide it while matching
+    rest = _ABBREVIATION_STOP.sub(lambda m: m.group(0)[:-1] + _HIDDEN_STOP, sentence[at + len(actor_text) :])
+    m = _PURPOSE.match(rest)
+    if m is None:
+        return None
+    what = m.group("what").strip(" ,")
+    if len(what.split()) > 14:  # a long purpose: its first clause says it
+        what = what.split(",")[0].strip()
+    what = what.replace(_HIDDEN_STOP, ".")
+    return what if 0 < len(what.split()) <= 20 else None
 
 
 def _resolve(b: _Build, ref: Ref, entry_id: str, line: int, all_nodes: list[Node]) -> list[str]:
@@ -335,7 +408,7 @@ def _sentence_facts(
     ctx = Context(entry_id, is_integration, sentence.text, first=first)
     for fact in apply_rules(tagged, ctx):
         if isinstance(fact, Owner):
-            b.owners.setdefault(entry_id, fact.actor.name)
+            b.owners.setdefault((entry_id, fact.role), fact.actor.name)
         elif isinstance(fact, Unresolved):
             b.findings.append(
                 Finding(
@@ -427,8 +500,9 @@ def transform(doc: RawDocument) -> Portfolio:
         for k, sentence in enumerate(split_sentences(raw.description)):
             _sentence_facts(b, gazetteer, sentence, entry_id, is_integration, portfolio_nodes, first=k == 0)
 
-    for node_id, owner in b.owners.items():
-        b.nodes[node_id] = replace(b.nodes[node_id], owner=owner)
+    for (node_id, role), who in b.owners.items():
+        role_field: dict[str, Any] = {role: who}  # owner or administrator
+        b.nodes[node_id] = replace(b.nodes[node_id], **role_field)
     for node_id, line in b.new_names.items():
         b.findings.append(
             Finding(

@@ -18,7 +18,7 @@
     graph: null, // GET /graph
     byId: new Map(),
     down: [], // node ids, in the order chosen
-    minConfidence: "inferred",
+    minConfidence: "curated", // the default answer: stated and curated edges; inferred ones are "possible"
     impact: null,
     selected: null, // id of the impacted node whose explanation is shown
     zoom: null, // null: fit to width
@@ -203,6 +203,7 @@
     list.append(el("li", {}, el("span", { class: "swatch state-failed" }), "marked down"));
     list.append(el("li", {}, el("span", { class: "swatch state-down" }), "down"));
     list.append(el("li", {}, el("span", { class: "swatch state-degraded" }), "degraded"));
+    list.append(el("li", {}, el("span", { class: "swatch state-delayed" }), "delayed"));
     list.append(el("li", {}, el("span", { class: "line" }), "depends on"));
     list.append(el("li", {}, el("span", { class: "line inferred" }), "inferred"));
   }
@@ -220,7 +221,7 @@
   function saveHash() {
     const params = new URLSearchParams();
     for (const id of state.down) params.append("down", id);
-    if (state.minConfidence !== "inferred") params.set("min_confidence", state.minConfidence);
+    if (state.minConfidence !== "curated") params.set("min_confidence", state.minConfidence);
     const hash = params.toString();
     history.replaceState(null, "", hash ? `#${hash}` : location.pathname);
   }
@@ -278,7 +279,7 @@
     root.classList.toggle("impact", Boolean(impact));
     for (const group of root.querySelectorAll(".node")) {
       const s = states.get(group.dataset.id);
-      group.classList.remove("failed", "down", "degraded");
+      group.classList.remove("failed", "down", "degraded", "delayed");
       if (s) group.classList.add(s);
       group.dataset.state = s || "ok";
     }
@@ -287,9 +288,10 @@
       const to = states.get(path.dataset.target);
       const hit = Boolean(from && from !== "failed" && to);
       path.classList.toggle("hit", hit);
-      path.classList.toggle("to-down", hit && to !== "degraded");
+      const soft = to === "degraded" || to === "delayed";
+      path.classList.toggle("to-down", hit && !soft);
       if (!path.classList.contains("back")) {
-        path.setAttribute("marker-end", `url(#${hit ? (to !== "degraded" ? "arrow-down" : "arrow-hit") : "arrow"})`);
+        path.setAttribute("marker-end", `url(#${hit ? (!soft ? "arrow-down" : "arrow-hit") : "arrow"})`);
       }
     }
     renderPanel();
@@ -303,18 +305,45 @@
     if (!impact) return;
     const s = impact.summary;
     $("summary").textContent =
-      `${impact.down.map(nameOf).join(" + ")} down → ${s.by_state.down} down, ${s.by_state.degraded} degraded`;
+      `${impact.down.map(nameOf).join(" + ")} down → ${s.by_state.down} down, ${s.by_state.degraded} degraded, ` +
+      `${s.by_state.delayed} delayed`;
     $("summary-detail").textContent =
-      `${s.impacted} nodes impacted` + (s.actors ? `, ${s.actors} groups of users notice` : "") +
-      (s.inferred ? `; ${s.inferred} only through inferred edges.` : ".") +
-      ` Edges: ${impact.min_confidence === "inferred" ? "all" : impact.min_confidence + " and better"}.`;
+      `${s.impacted} ${s.impacted === 1 ? "node" : "nodes"} impacted` + (s.actors ? `; ${s.actors} ${s.actors === 1 ? "user loses" : "users lose"} something` : "") +
+      (s.possible ? `; ${s.possible} more possible through inferred edges` : "") +
+      (s.inferred ? `; ${s.inferred} only through inferred edges (marked possible)` : "") + "." +
+      (s.risk && s.risk.text ? ` Risk: ${s.risk.text}.` : "") +
+      ` Edges: ${impact.min_confidence === "inferred" ? "all, incl. inferred" : impact.min_confidence + " and better"}.`;
+    fillImpacted($("impacted"), impact.impacted, "Nothing depends on it.");
+    fillImpacted($("possible"), impact.possible, null);
+    $("possible-title").hidden = impact.possible.length === 0;
 
-    const list = $("impacted");
+    const actors = $("actors");
+    clear(actors);
+    $("actors-title").hidden = impact.actors.length === 0;
+    const verb = { down: "cannot", degraded: "less able to", delayed: "later:" };
+    const bare = { down: "cannot use", degraded: "less able to use", delayed: "gets late what comes from" };
+    for (const actor of impact.actors) {
+      const li = el("li", {}, el("strong", {}, actor.name));
+      for (const loss of actor.loses) {
+        const tag = el("span", { class: `badge ${loss.state}` }, loss.state === "down" ? "down for them" : loss.state);
+        const whats = loss.capabilities.length ? loss.capabilities : [null];
+        for (const what of whats) {
+          li.append(el("span", { class: "loss" },
+            what ? `${verb[loss.state]} ${what} via ${loss.name} ` : `${bare[loss.state]} ${loss.name} `, tag));
+        }
+      }
+      actors.append(li);
+    }
+  }
+
+  const STATE_ORDER = { down: 0, degraded: 1, delayed: 2 };
+
+  function fillImpacted(list, impacted, none) {
     clear(list);
-    const items = [...impact.impacted].sort((a, b) =>
-      (a.state === "down" ? 0 : 1) - (b.state === "down" ? 0 : 1) || a.distance - b.distance ||
+    const items = [...impacted].sort((a, b) =>
+      (STATE_ORDER[a.state] ?? 3) - (STATE_ORDER[b.state] ?? 3) || a.distance - b.distance ||
       a.name.localeCompare(b.name));
-    if (items.length === 0) list.append(el("li", { class: "none" }, "Nothing depends on it."));
+    if (items.length === 0 && none) list.append(el("li", { class: "none" }, none));
     for (const item of items) {
       const first = item.hops[0];
       const head = el("div", { class: "head" },
@@ -329,7 +358,17 @@
       const scoped = item.down_for.length
         ? el("div", { class: "for" }, `down for ${item.down_for.map(nameOf).join(", ")}`)
         : null;
-      const li = el("li", { class: item.state, tabindex: 0, "data-id": item.id }, head, scoped, why);
+      // Every hop's sentence, not only the first: collapsed, one click away.
+      let rest = null;
+      if (item.hops.length > 1) {
+        const hops = el("ol", {});
+        for (const h of item.hops) {
+          hops.append(el("li", {}, `${nameOf(h.source)} —${h.type}→ ${nameOf(h.target)}: `, quote(h.evidence), source(h)));
+        }
+        rest = el("details", { class: "hops-all" }, el("summary", {}, `every hop’s evidence (${item.hops.length})`), hops);
+        rest.addEventListener("click", (ev) => ev.stopPropagation());
+      }
+      const li = el("li", { class: item.state, tabindex: 0, "data-id": item.id }, head, scoped, why, rest);
       if (item.id === state.selected) li.classList.add("selected");
       li.addEventListener("click", () => select(item.id));
       li.addEventListener("keydown", (ev) => {
@@ -337,20 +376,13 @@
       });
       list.append(li);
     }
-
-    const actors = $("actors");
-    clear(actors);
-    $("actors-title").hidden = impact.actors.length === 0;
-    for (const actor of impact.actors) {
-      const loses = actor.loses.map((l) => `${l.name} (${l.state})`).join(", ");
-      actors.append(el("li", {}, el("strong", {}, actor.name), " ",
-        el("span", { class: `badge ${actor.state}` }, actor.state), loses ? ` — loses ${loses}` : ""));
-    }
   }
 
   function select(id) {
     state.selected = state.selected === id ? null : id;
-    for (const li of $("impacted").children) li.classList.toggle("selected", li.dataset.id === state.selected);
+    for (const li of [...$("impacted").children, ...$("possible").children]) {
+      li.classList.toggle("selected", li.dataset.id === state.selected);
+    }
     explain(state.selected);
   }
 
@@ -358,7 +390,9 @@
   function explain(id) {
     const root = $("graph-svg");
     const view = $("path-view");
-    const item = id && state.impact ? state.impact.impacted.find((i) => i.id === id) : null;
+    const item = id && state.impact
+      ? state.impact.impacted.find((i) => i.id === id) || state.impact.possible.find((i) => i.id === id)
+      : null;
     root.classList.toggle("explain", Boolean(item));
     for (const n of root.querySelectorAll(".on-path")) n.classList.remove("on-path");
     view.hidden = !item;
@@ -392,7 +426,7 @@
       hops.append(el("li", { class: "muted" }, `Access is lost for ${item.down_for.map(nameOf).join(", ")}.`));
     }
     if (item.inferred) {
-      hops.append(el("li", { class: "muted" }, "This rests on an inferred edge: with curated and stated edges only, it is not impacted."));
+      hops.append(el("li", { class: "muted" }, "Possible: this rests on an inferred edge. With curated and stated edges only it is not impacted, until an architect signs the edge off."));
     }
     view.scrollIntoView({ block: "nearest" });
   }

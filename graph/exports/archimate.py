@@ -57,7 +57,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from graph.model import Edge, Node, NodeKind, Portfolio, RelType
+from graph.model import STEWARDSHIP, Edge, Node, NodeKind, Portfolio, RelType
 
 __all__ = [
     "ALLOWED",
@@ -242,10 +242,10 @@ def node_properties(node: Node) -> list[Prop]:
     if node.labels != (node.kind,):
         props += [("label", k.value) for k in node.labels]
     props += [("alias", a) for a in node.aliases]
-    for name in ("short", "category", "owner", "url", "document", "line", "entry"):
+    for name in ("short", "category", "owner", "url", "document", "line", "entry", *STEWARDSHIP):
         value = getattr(node, name)
         if value is not None:
-            props.append((name, str(value)))
+            props.append((name, f"{value:g}" if isinstance(value, float) else str(value)))
     return props
 
 
@@ -261,7 +261,7 @@ def edge_properties(edge: Edge) -> list[Prop]:
         if value is not None:
             props.append((name, str(value)))
     props += [("scope", actor) for actor in edge.scope]
-    for name in ("rule", "note", "mode"):
+    for name in ("rule", "note", "mode", "tolerance", "capability"):
         value = getattr(edge, name)
         if value is not None:
             props.append((name, value))

@@ -3,10 +3,10 @@
 Columns (the first ones of each file are required on import, the rest optional):
 
 ``nodes.csv``: ``id, name, kind`` · ``labels, aliases, short, category, description, owner, url, document,
-line, entry``
+line, entry, administrator, operator, criticality, rto_hours, rpo_hours, mtd_hours, hosting, fallback``
 
 ``edges.csv``: ``source, target, type, evidence`` · ``confidence, strength, document, line, alt_group,
-scope, rule, note``
+scope, rule, note, mode, tolerance, capability, also``
 
 List cells (``labels``, ``aliases``, ``scope``) join their items with ``|`` (a ``|`` or ``\\`` inside an
 item is escaped with ``\\``). An empty cell is "not stated".
@@ -15,7 +15,7 @@ item is escaped with ``\\``). An empty cell is "not stated".
 >>> p = Portfolio("demo", (Node("a", "A", NodeKind.SYSTEM, aliases=("Alpha", "A|1")),
 ...                        Node("b", "B", NodeKind.SYSTEM)), (Edge("a", "b", RelType.USES, "A uses B."),))
 >>> print(to_nodes_csv(p).splitlines()[1])
-a,A,system,system,Alpha|A\\|1,,,,,,,,
+a,A,system,system,Alpha|A\\|1,,,,,,,,,,,,,,,,
 >>> join_list(["x|y", "z"]), split_list("x\\\\|y|z")
 ('x\\\\|y|z', ['x|y', 'z'])
 """
@@ -27,7 +27,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from graph.model import Portfolio
+from graph.model import STEWARDSHIP, Portfolio
 
 __all__ = [
     "EDGE_COLUMNS",
@@ -55,6 +55,7 @@ NODE_COLUMNS = (
     "document",
     "line",
     "entry",
+    *STEWARDSHIP,
 )
 NODE_REQUIRED = ("id", "name", "kind")
 EDGE_COLUMNS = (
@@ -71,6 +72,8 @@ EDGE_COLUMNS = (
     "rule",
     "note",
     "mode",
+    "tolerance",
+    "capability",
     "also",
 )
 EDGE_REQUIRED = ("source", "target", "type", "evidence")

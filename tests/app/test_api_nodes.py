@@ -63,13 +63,12 @@ def test_dependencies_are_transitive_unless_a_depth_is_given(client):
 
 
 def test_dependents_walk_the_other_way_and_respect_min_confidence(client):
-    everything = client.get("/api/v1/nodes/hint/dependents").json()
-    curated = client.get("/api/v1/nodes/hint/dependents", params={"min_confidence": "curated"}).json()
+    everything = client.get("/api/v1/nodes/hint/dependents", params={"min_confidence": "inferred"}).json()
+    curated = client.get("/api/v1/nodes/hint/dependents").json()  # stated and curated: the default
     assert len(curated["items"]) < len(everything["items"])
     assert all(i["via"]["confidence"] != "inferred" for i in curated["items"])
-    assert client.get("/api/v1/nodes/FKR/dependents", params={"depth": 1}).json()["direct"] == [
-        "tjenesteportal-for-helseaktor"
-    ]
+    fkr = client.get("/api/v1/nodes/FKR/dependents", params={"depth": 1, "min_confidence": "inferred"})
+    assert fkr.json()["direct"] == ["tjenesteportal-for-helseaktor"]
 
 
 def test_unknown_name_is_a_404_problem_with_suggestions(client):

@@ -91,8 +91,10 @@ def test_marking_hint_down_highlights_as_many_nodes_as_the_api_impacts(visit: Vi
     page.wait_for_selector("#graph-svg.impact")
 
     api = httpx.get(f"{served.url}/api/v1/impact", params={"down": "hint"}).json()
-    highlighted = visit.count("#graph-svg .node.down") + visit.count("#graph-svg .node.degraded")
+    highlighted = sum(visit.count(f"#graph-svg .node.{s}") for s in ("down", "degraded", "delayed"))
     assert highlighted == api["summary"]["impacted"] == len(api["impacted"]) > 0
+    # the blanket inferences ("Benyttes av fagsystemer internt") are listed apart, not painted
+    assert visit.count("#possible > li") == len(api["possible"]) > 0
     assert visit.count("#graph-svg .node.failed") == 1
     assert page.get_attribute("#graph-svg .node[data-id=hint]", "data-state") == "failed"
     assert visit.count("#impacted > li") == len(api["impacted"])
@@ -108,6 +110,29 @@ def test_marking_hint_down_highlights_as_many_nodes_as_the_api_impacts(visit: Vi
     assert page.text_content("#path-hops") and dip["hops"][0]["evidence"] in page.text_content("#path-hops")
     assert visit.count("#graph-svg .node.on-path") == len(dip["path"])
     page.screenshot(path=str(ARTIFACTS / "explorer-path-view.png"))
+    assert not visit.errors and not visit.foreign
+
+
+def test_each_user_loses_capabilities_and_every_hop_is_one_click_away(visit: Visit, served: Served):
+    page = visit.page
+    page.goto(f"{served.url}/?a#down=tjenesteportal-for-helseaktor")  # a new query: a fresh page
+    page.wait_for_selector("#actors li")
+    losses = " ".join(page.text_content("#actors").split())
+    assert "cannot se og vedlikeholde praksisinformasjon via Praksisinfo" in losses
+    assert visit.count("#actors .badge.down") >= 1 and "down for them" in losses
+    page.goto(f"{served.url}/?b#down=enonic-xp")
+    page.wait_for_selector("#impacted details.hops-all")
+    api = httpx.get(f"{served.url}/api/v1/impact", params={"down": "enonic-xp"}).json()
+    longest = max(api["impacted"], key=lambda i: len(i["hops"]))
+    item = f"#impacted li[data-id={longest['id']}]"
+    assert not page.is_visible(f"{item} details.hops-all ol")  # collapsed by default
+    page.click(f"{item} details.hops-all summary")
+    assert visit.count(f"{item} details.hops-all ol q.evidence") == len(longest["hops"]) > 1
+    page.goto(f"{served.url}/?c#down=nav-tjenester")
+    page.wait_for_selector("#graph-svg.impact")
+    assert page.get_attribute("#graph-svg .node[data-id=frikort-brevmodul]", "data-state") == "delayed"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "explorer-delayed.png"))
     assert not visit.errors and not visit.foreign
 
 

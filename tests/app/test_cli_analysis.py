@@ -35,7 +35,8 @@ def test_impact_json_has_the_documented_shape() -> None:
 def test_impact_table_reads_at_a_glance() -> None:
     res = run("impact", "tjenesteportalen")
     assert res.returncode == 0
-    assert "down for Helseaktører" in res.stdout and "Who notices" in res.stdout
+    assert "down for Helseaktører" in res.stdout and "What each user loses" in res.stdout
+    assert "cannot se og vedlikeholde praksisinformasjon via Praksisinfo" in " ".join(res.stdout.split())
     assert "via Tjenesteportalen" in res.stdout  # the evidence sentence is shown
 
 
@@ -56,7 +57,10 @@ def test_an_unknown_name_is_one_line_with_suggestions_and_exit_2() -> None:
 def test_deps_and_dependents_walk_opposite_directions() -> None:
     deps = json.loads(run("deps", "hAPI", "--json").stdout)
     assert {"dip", "enonic-xp", "hint"} == {i["id"] for i in deps["items"]}
-    dependents = json.loads(run("dependents", "FKR", "--json", "--depth", "1").stdout)
+    # "et felles kontaktregister" describes FKR rather than naming it: the portal's edge is inferred
+    dependents = json.loads(
+        run("dependents", "FKR", "--json", "--depth", "1", "--min-confidence", "inferred").stdout
+    )
     assert [i["id"] for i in dependents["items"]] == ["tjenesteportal-for-helseaktor"]
 
 
@@ -81,3 +85,28 @@ def test_portfolio_option_answers_on_another_document() -> None:
     )
     data = json.loads(res.stdout)
     assert "fut" in {i["id"] for i in data["impacted"]}
+
+
+def test_impact_summarises_and_sorts_by_criticality_and_rto(tmp_path: Path) -> None:
+    doc = tmp_path / "okonomi.txt"
+    doc.write_text(
+        "System  Beskrivelse \n\n"
+        "Kassa Økonomisystem. Benyttes av Helfo til utbetaling av refusjoner. Kassa henter data fra Registeret. \n\n"
+        "Rapport Rapportverktøy. Rapport henter data fra Registeret. \n\n"
+        "Registeret Register over mottakere. \n",
+        encoding="utf-8",
+    )
+    (tmp_path / "risiko.csv").write_text(
+        "System;Kritikalitet;RTO\nKassa;A;4 t\nRapport;C;2 d\n", encoding="utf-8"
+    )
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text("version: 1\nsheets: [risiko.csv]\n", encoding="utf-8")
+    res = run("impact", "Registeret", "--portfolio", str(doc), "--overlay", str(overlay))
+    assert res.returncode == 0, res.stderr
+    assert "Risk: 1 class-A system down; 1 class-C system down; shortest RTO 4 h (Kassa)" in res.stdout
+    assert res.stdout.index("class A") < res.stdout.index("class C")  # the most critical first
+    data = json.loads(
+        run("impact", "Registeret", "--portfolio", str(doc), "--overlay", str(overlay), "--json").stdout
+    )
+    assert data["summary"]["risk"]["shortest_rto"] == {"id": "kassa", "name": "Kassa", "hours": 4.0}
+    assert data["actors"][0]["loses"][0]["capabilities"] == ["utbetaling av refusjoner"]

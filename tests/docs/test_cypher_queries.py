@@ -38,8 +38,21 @@ def test_the_hint_impact_query_finds_exactly_the_ancestors_of_hint(
     text = (REPO / "docs" / "cypher" / "01-what-breaks-if-hint-is-down.cypher").read_text(encoding="utf-8")
     records = empty_neo4j.execute_query(text).records
     impacted = {r["p"].start_node["id"] for r in records}
-    assert impacted == nx.ancestors(to_networkx(seed), "hint")
+    G = to_networkx(seed)
+    curated = nx.subgraph_view(G, filter_edge=lambda u, v, k: G.edges[u, v, k]["confidence"] != "inferred")
+    assert impacted == nx.ancestors(curated, "hint")  # the default answer's edges: stated and curated
     assert all(r["p"].end_node["id"] == "hint" for r in records)
+
+
+@pytest.mark.neo4j
+def test_the_losses_query_names_what_each_user_uses_the_system_for(
+    neo4j_store: Neo4jStore, empty_neo4j: Driver, seed: Portfolio
+) -> None:
+    neo4j_store.load(seed)
+    text = (REPO / "docs" / "cypher" / "15-what-each-user-loses.cypher").read_text(encoding="utf-8")
+    rows = {(r["actor"], r["through"], r["loses"]) for r in empty_neo4j.execute_query(text).records}
+    assert ("Helseaktører", "Praksisinfo", "se og vedlikeholde praksisinformasjon") in rows
+    assert all(actor != "Helfo" for actor, _, _ in rows)  # Helfo works in Praksisinfo, not through the portal
 
 
 @pytest.mark.neo4j

@@ -30,6 +30,7 @@ def edge(
     scope: Iterable[str] = (),
     evidence: str | None = None,
     line: int | None = None,
+    mode: str | None = None,
 ) -> Edge:
     """An edge ``source depends on target``; the evidence defaults to a sentence naming both."""
     return Edge(
@@ -42,6 +43,7 @@ def edge(
         alt_group=alt,
         scope=tuple(scope),
         line=line,
+        mode=mode,
     )
 
 

@@ -103,8 +103,8 @@ def test_portal_down_degrades_the_system_and_makes_it_down_for_its_scoped_actor(
     result = impact(_portal_graph(), ["portal"])
     info = result.by_id("praksisinfo")
     assert (info.state, info.down_for, info.degraded_by) == ("degraded", ("helseaktor",), ("scoped",))
-    assert result.by_id("helseaktor").state == "down"
-    assert result.by_id("helseaktor").path.nodes == ("helseaktor", "praksisinfo", "portal")
+    helseaktor = next(a for a in result.actors if a.id == "helseaktor")
+    assert [(x.id, x.state) for x in helseaktor.loses] == [("praksisinfo", "down")]
 
 
 def test_another_actor_and_a_system_using_the_scoped_system_are_not_affected():
@@ -118,9 +118,14 @@ def test_who_notices_lists_each_affected_actor_with_what_it_loses():
     actors = {a.id: a for a in result.actors}
     assert sorted(actors) == ["apotek", "helseaktor"]
     assert [(x.id, x.state) for x in actors["helseaktor"].loses] == [("praksisinfo", "down")]
-    assert actors["helseaktor"].state == "down"
     assert [(x.id, x.state) for x in actors["apotek"].loses] == [("portal", "down")]
-    assert actors["apotek"].state == "degraded"
+
+
+def test_an_organisation_has_no_state_of_its_own_and_is_not_an_impacted_node():
+    result = impact(_portal_graph(), ["helseid"])
+    assert not {"apotek", "helseaktor", "helfo"} & {i.id for i in result.impacted}
+    assert all("state" not in a.to_dict() for a in result.actors)
+    assert "actor" not in result.summary()["by_kind"]
 
 
 def test_a_system_down_for_everyone_is_down_for_the_scoped_actor_too():
@@ -133,13 +138,9 @@ def test_a_system_down_for_everyone_is_down_for_the_scoped_actor_too():
         ],
         [node("helseaktor", ACTOR), node("helfo", ACTOR)],
     )
-    assert states(G, ["portal", "db"]) == {
-        "portal": "down",
-        "db": "down",
-        "praksisinfo": "down",
-        "helseaktor": "down",
-        "helfo": "down",
-    }
+    assert states(G, ["portal", "db"]) == {"portal": "down", "db": "down", "praksisinfo": "down"}
+    loses = {a.id: [(x.id, x.state) for x in a.loses] for a in impact(G, ["portal", "db"]).actors}
+    assert loses == {"helseaktor": [("praksisinfo", "down")], "helfo": [("praksisinfo", "down")]}
 
 
 def test_scoped_access_chains_carry_the_actor_through_a_portal_that_is_itself_only_down_for_it():
@@ -154,14 +155,25 @@ def test_scoped_access_chains_carry_the_actor_through_a_portal_that_is_itself_on
     result = impact(G, ["helseid"])
     assert result.by_id("portal").down_for == ("helseaktor",)
     assert result.by_id("praksisinfo").down_for == ("helseaktor",)
-    assert result.by_id("helseaktor").state == "down"
+    assert [(a.id, [x.id for x in a.loses]) for a in result.actors] == [
+        ("helseaktor", ["portal", "praksisinfo"])
+    ]
 
 
 def test_min_confidence_curated_ignores_inferred_edges():
     G = build([edge("a", "b", confidence=INFERRED), edge("c", "b", confidence=CURATED)])
-    assert states(G, ["b"]) == {"b": "down", "a": "down", "c": "down"}
+    assert states(G, ["b"], min_confidence="inferred") == {"b": "down", "a": "down", "c": "down"}
     assert states(G, ["b"], min_confidence="curated") == {"b": "down", "c": "down"}
     assert states(G, ["b"], min_confidence="stated") == {"b": "down"}
+
+
+def test_the_default_answer_leaves_inferred_consequences_apart_as_possible():
+    G = build([edge("a", "b", confidence=INFERRED), edge("x", "a"), edge("c", "b")])
+    result = impact(G, ["b"])
+    assert result.min_confidence == "curated" and [i.id for i in result.impacted] == ["c"]
+    assert [(i.id, i.inferred) for i in result.possible] == [("a", True), ("x", True)]
+    assert result.possible[0].path.hops[0].confidence == "inferred"
+    assert result.summary()["possible"] == 2 and not impact(G, ["b"], min_confidence="inferred").possible
 
 
 def test_inferred_flag_marks_nodes_impacted_only_through_inferred_edges():
@@ -174,7 +186,7 @@ def test_inferred_flag_marks_nodes_impacted_only_through_inferred_edges():
             edge("e", "b", confidence=CURATED),
         ]
     )
-    result = impact(G, ["b"])
+    result = impact(G, ["b"], min_confidence="inferred")
     assert result.by_id("a").inferred
     assert result.by_id("c").inferred
     d = result.by_id("d")
@@ -207,10 +219,10 @@ def test_cycles_converge_and_every_member_goes_down():
 
 
 def test_summary_counts_by_kind_and_state_and_the_dict_is_json():
-    result = impact(letters(), ["print", "digipost"])
+    result = impact(letters(), ["print", "digipost"], min_confidence="inferred")
     summary = result.summary()
-    assert summary["by_state"] == {"down": 4, "degraded": 1}
-    assert summary["by_kind"]["actor"] == {"down": 1, "degraded": 0}
+    assert summary["by_state"] == {"down": 3, "degraded": 1, "delayed": 0}
+    assert summary["by_kind"]["system"] == {"down": 3, "degraded": 1, "delayed": 0}
     payload = json.loads(json.dumps(result.to_dict()))
     assert payload["down"] == ["digipost", "print"]
     first = payload["impacted"][0]
@@ -261,3 +273,21 @@ def test_explanations_never_pass_through_trouble_the_dependent_does_not_feel():
     )
     rapport = impact(G, ["portal"]).by_id("rapport")
     assert (rapport.distance, rapport.path.nodes) == (3, ("rapport", "x", "y", "portal"))
+
+
+def test_a_batch_flow_from_a_failed_node_delays_its_reader_and_what_reads_from_it():
+    G = build([edge("lonn", "tid", mode="batch"), edge("rapport", "lonn"), edge("portal", "tid")])
+    assert states(G, ["tid"]) == {"tid": "down", "lonn": "delayed", "rapport": "delayed", "portal": "down"}
+
+
+def test_a_node_in_trouble_through_a_live_edge_too_is_not_only_delayed():
+    G = build([edge("lonn", "tid", mode="batch"), edge("lonn", "db", strength=SOFT), edge("x", "lonn")])
+    assert states(G, ["tid", "db"]) == {"tid": "down", "db": "down", "lonn": "degraded", "x": "degraded"}
+
+
+def test_an_actor_whose_system_is_only_late_loses_it_as_delayed():
+    G = build([edge("lonn", "tid", mode="batch"), edge("hr", "lonn")], [node("hr", ACTOR)])
+    result = impact(G, ["tid"])
+    assert [(a.id, [(x.id, x.state) for x in a.loses]) for a in result.actors] == [
+        ("hr", [("lonn", "delayed")])
+    ]

@@ -25,6 +25,7 @@ def edge_options(draw: st.DrawFn, actors: list[str], *, groups: bool = True) -> 
         "confidence": draw(st.sampled_from(CONFIDENCES)),
         "alt_group": draw(st.sampled_from([None, None, "g0", "g1"])) if groups else None,
         "scope": tuple(draw(st.lists(st.sampled_from(actors), unique=True, max_size=2))) if actors else (),
+        "mode": draw(st.sampled_from([None, None, "live", "batch"])),
     }
 
 

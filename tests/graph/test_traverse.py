@@ -116,6 +116,14 @@ def test_cycles_are_bounded_by_limit_and_length():
     assert [c.nodes for c in cycles(G, max_length=2).cycles] == [("a", "b")]
 
 
+def test_a_two_way_exchange_is_a_mutual_exchange_not_a_circular_dependency():
+    ex = RelType.EXCHANGES_WITH
+    G = build([edge("a", "b", ex), edge("b", "a", ex), *chain("c", "d", "c")])
+    found = cycles(G)
+    assert found.mutual == (("a", "b"),)
+    assert [c.nodes for c in found.cycles] == [("c", "d")]  # a real loop of dependencies stays one
+
+
 def test_no_cycles_in_a_dag():
     assert cycles(build(chain("a", "b", "c"))).cycles == ()
 

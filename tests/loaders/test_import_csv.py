@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from graph.exports.tabular import to_edges_csv, to_nodes_csv
@@ -147,3 +149,16 @@ def test_a_quoted_field_over_several_lines_keeps_the_line_it_starts_on() -> None
     with pytest.raises(LoadError) as caught:
         read_csv_pair(NODES, "nodes.csv", edges, "edges.csv")
     assert caught.value.line == 7
+
+
+def test_criticality_recovery_objectives_and_roles_survive_the_round_trip() -> None:
+    seed = load_portfolio()
+    profiled = seed.with_(
+        nodes=tuple(
+            replace(n, criticality="A", rto_hours=4.0, rpo_hours=0.25, mtd_hours=48.0, administrator="Seksjon X",
+                    operator="Drift AS", hosting="sky", fallback="papir") if n.id == "praksisinfo" else n
+            for n in seed.nodes
+        )
+    )  # fmt: skip
+    back = read_csv_pair(to_nodes_csv(profiled).encode(), "n.csv", to_edges_csv(profiled).encode(), "e.csv")
+    assert back.nodes == profiled.nodes

@@ -141,3 +141,17 @@ def test_utviklet_av_sets_the_owner_without_an_edge() -> None:
     p = parse("Planleggeren Et verktøy utviklet av Hdir som hjelper. Kan brukes av alle.")
     assert p.node("planleggeren").owner == "Helsedirektoratet"
     assert edges(p) == {("allmennheten", "planleggeren", "USES")}
+
+
+def test_forvaltes_av_names_the_administrator_not_the_owner() -> None:
+    p = parse("Kassa Økonomisystem som forvaltes av Helfo. Benyttes av Helfo til utbetaling.")
+    assert p.node("kassa").administrator == "Helfo"
+    assert p.node("kassa").owner is None
+
+
+def test_a_user_is_never_made_the_owner() -> None:
+    p = parse(
+        "Kassa Økonomisystem. Helfo benytter opplysningene til utbetaling. Benyttes av NAV for oppslag."
+    )
+    assert p.node("kassa").owner is None
+    assert ("helfo", "kassa", "USES") in edges(p)

@@ -65,7 +65,6 @@ def test_the_stated_edges_architects_rely_on_are_there_in_the_dependency_directi
         ("oppgjor-med-helfo", portal, "ACCESSED_VIA"),
         (portal, "helseid", "AUTHENTICATES_WITH"),
         (portal, "minid", "AUTHENTICATES_WITH"),
-        (portal, "fkr", "AUTHENTICATES_WITH"),
         ("elsa-helserettigheter", "elsa-rinaintegrasjon", "INTEGRATES_VIA"),
         ("elsa-landoppgjor", "elsa-rinaintegrasjon", "INTEGRATES_VIA"),
         ("elsa-rinaintegrasjon", "rina", "TRANSFERS_TO"),
@@ -84,6 +83,15 @@ def test_the_stated_edges_architects_rely_on_are_there_in_the_dependency_directi
     }
     assert expected <= edges, expected - edges
     assert all(next(e for e in seed.edges if e.key == k).confidence is Confidence.STATED for k in expected)
+
+
+def test_a_register_referred_to_by_its_description_is_inferred_not_stated(seed: Portfolio) -> None:
+    """“… og et felles kontaktregister” describes FKR rather than naming it: a reader draws the edge, but signs it."""
+    edge = next(
+        e for e in seed.edges if e.key == ("tjenesteportal-for-helseaktor", "fkr", "AUTHENTICATES_WITH")
+    )
+    assert edge.confidence is Confidence.INFERRED
+    assert "describes rather than names" in (edge.note or "")
 
 
 def test_letters_reach_citizens_through_three_alternative_channels(seed: Portfolio) -> None:
