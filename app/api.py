@@ -1,6 +1,10 @@
 """Routes under ``/api/v1``: thin, sync (networkx and the sync driver block; FastAPI runs them in its
 threadpool), typed by :mod:`app.schemas`. Names in paths, queries and bodies are resolved by the snapshot's
-:class:`~graph.names.Resolver`; domain errors propagate to :mod:`app.errors`."""
+:class:`~graph.names.Resolver`; domain errors propagate to :mod:`app.errors`.
+
+Every parameter is bounded — integers by ``le``, names by length and :data:`NAME_PATTERN` — so whatever a
+client sends is an answer or a 422, never a 500. The reload route is the one coroutine: it waits for the
+reload thread without holding a thread of the pool the other routes run on."""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from graph.exports import FORMATS
 from graph.model import DEFAULT_CONFIDENCE, Confidence, NodeKind
 from graph.names import MAX_QUERY_LENGTH
 
-__all__ = ["admin", "probes", "reads", "require_api_key"]
+__all__ = ["NAME_PATTERN", "admin", "probes", "reads", "require_api_key", "require_json"]
 
 
 # ------------------------------------------------------------------------------------ dependencies, once
@@ -65,7 +69,22 @@ def require_api_key(service: Service, key: Annotated[str | None, Security(_api_k
         )
 
 
+def require_json(request: Request) -> None:
+    """A body is read as JSON only when it says it is: ``Content-Type: application/json`` (parameters such as
+    ``charset`` allowed). Anything else — no type, ``text/plain``, a form, which a page on another site can
+    post without a CORS preflight — is a 415."""
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type != "application/json":
+        raise HTTPException(415, "the request body must be sent as Content-Type: application/json")
+
+
 # ------------------------------------------------------------------------------------ parameters, once
+
+# What a name may not contain: control characters (NUL, ESC, CR and LF …), zero-width characters (U+200B–
+# U+200D, U+2060, U+FEFF) and bidirectional embeddings, overrides and isolates. Folding would drop them and
+# answer for another name than the one sent, so a name with one is a 422. (Direction marks, U+200E and
+# U+200F, are text like any other, as in a document: loaders.checks.)
+NAME_PATTERN = schemas.NAME_PATTERN
 
 
 def _name_examples(*values: str) -> dict[str, Any]:
@@ -77,6 +96,7 @@ NodeRef = Annotated[
     Path(
         min_length=1,
         max_length=MAX_QUERY_LENGTH,
+        pattern=NAME_PATTERN,
         description="A node id, name, alias or abbreviation (case and æ/ø/å folded).",
         openapi_examples=_name_examples("hint", "DIP", "tjenesteportalen"),
     ),
@@ -89,7 +109,7 @@ Depth = Annotated[
     int | None, Query(ge=1, le=100, description="Stop after this many hops (default: no limit).")
 ]
 Down = Annotated[
-    list[Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH)]],
+    list[Annotated[str, Query(min_length=1, max_length=MAX_QUERY_LENGTH, pattern=NAME_PATTERN)]],
     Query(
         min_length=1,
         max_length=schemas.MAX_DOWN,
@@ -102,12 +122,18 @@ Down = Annotated[
 ]
 NameQuery = Annotated[
     str,
-    Query(min_length=1, max_length=MAX_QUERY_LENGTH, description="A node id, name, alias or abbreviation."),
+    Query(
+        min_length=1,
+        max_length=MAX_QUERY_LENGTH,
+        pattern=NAME_PATTERN,
+        description="A node id, name, alias or abbreviation.",
+    ),
 ]
 
 _READ = problem_responses(422, 500, 503)
 DEFAULT_IMPACT_LIMIT = 1000
 MAX_IMPACT_LIMIT = 100_000
+MAX_IMPACT_OFFSET = 10_000_000  # past every node of any portfolio; far below what JSON numbers carry
 
 
 # ------------------------------------------------------------------------------------ reads
@@ -131,6 +157,7 @@ def list_nodes(
         Query(
             min_length=1,
             max_length=MAX_QUERY_LENGTH,
+            pattern=NAME_PATTERN,
             description="Search text.",
             openapi_examples=_name_examples("hint", "portal", "elsa"),
         ),
@@ -199,7 +226,9 @@ def get_impact(
     limit: Annotated[
         int, Query(ge=1, le=MAX_IMPACT_LIMIT, description="At most this many impacted nodes (and actors).")
     ] = DEFAULT_IMPACT_LIMIT,
-    offset: Annotated[int, Query(ge=0, description="Skip this many impacted nodes.")] = 0,
+    offset: Annotated[
+        int, Query(ge=0, le=MAX_IMPACT_OFFSET, description="Skip this many impacted nodes.")
+    ] = 0,
 ) -> Response:
     # The page is rendered once per revision and question (the bytes are cached on the snapshot), so it
     # goes out as it is rather than through the response model again.
@@ -225,6 +254,7 @@ def get_paths(
             alias="from",
             min_length=1,
             max_length=MAX_QUERY_LENGTH,
+            pattern=NAME_PATTERN,
             description="The dependent node.",
             openapi_examples=_name_examples("Praksisinfo", "DIP"),
         ),
@@ -235,6 +265,7 @@ def get_paths(
             alias="to",
             min_length=1,
             max_length=MAX_QUERY_LENGTH,
+            pattern=NAME_PATTERN,
             description="The dependency.",
             openapi_examples=_name_examples("HelseID", "hINT"),
         ),
@@ -276,7 +307,8 @@ def get_findings(snap: Snap) -> schemas.Findings:
     description="Fail `down` together on the graph as it is and as it would be after `edits` (remove an "
     "edge, add one — an alternative when it shares an `alt_group` —, change a strength or an alt group). Edge "
     "endpoints are names, resolved like every other name.",
-    responses=problem_responses(400, 404, 413),
+    responses=problem_responses(400, 404, 413, 415),
+    dependencies=[Depends(require_json)],
     tags=["analysis"],
 )
 def post_scenario(snap: Snap, body: schemas.ScenarioRequest) -> schemas.ScenarioResult:
@@ -347,10 +379,13 @@ admin = APIRouter(
 @admin.post(
     "/reload",
     summary="Parse the portfolio again and load it into the store",
-    description="Requires `X-API-Key`. A document that fails to parse leaves the loaded revision in place.",
+    description="Requires `X-API-Key`. A document that fails to parse leaves the loaded revision in place. "
+    "One reload runs at a time: reloads asked for while one runs share the next one and all get its answer. "
+    "A reload that has not finished within `EAGRAPH_RELOAD_TIMEOUT` seconds (300) is a 503 "
+    "`urn:eagraph:problem:reload-timeout`.",
 )
-def post_reload(service: Service) -> schemas.Reloaded:
-    result = service.reload()
+async def post_reload(service: Service) -> schemas.Reloaded:
+    result = await service.reload()
     return schemas.Reloaded(
         revision=result.revision, nodes=result.nodes, edges=result.edges, changed=result.changed
     )

@@ -1,6 +1,7 @@
 """The ``eagraph`` command line. Errors are mapped once, in :func:`main`: one line, no traceback.
 
-Exit codes: 2 for bad input (:class:`loaders.LoadError`), 1 when the store cannot be reached or refuses
+Exit codes: 2 for bad input (:class:`loaders.LoadError`) or a setting that does not validate (``EAGRAPH_API_KEY``
+too short …: :func:`app.settings.describe`), 1 when the store cannot be reached or refuses
 (:class:`graph.store.StoreUnavailable`, which names the URI).
 """
 
@@ -17,12 +18,14 @@ from typing import Annotated, Any
 
 import networkx as nx
 import typer
+from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from app.settings import Settings
+from app.settings import Settings, describe
 from graph import analysis
 from graph.analysis import EagraphError, Impact, Resolver
 from graph.durations import show as show_hours
@@ -532,10 +535,14 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
     portfolio: PortfolioOpt = None,
 ) -> None:
-    """Serve the HTTP API (/api/v1, docs at /docs) and the web explorer (/) with uvicorn."""
+    """Serve the HTTP API (/api/v1, docs at /docs) and the web explorer (/) with uvicorn.
+
+    Idle connections close after 5 s; a client has 10 s to send a whole request (app.server).
+    """
     import uvicorn
 
     from app.main import create_app
+    from app.server import uvicorn_options
     from app.settings import Settings
 
     overrides: dict[str, Any] = {}
@@ -545,7 +552,7 @@ def serve(
         overrides["portfolio"] = str(portfolio)
     settings = Settings(**overrides)
     err.print(f"eagraph: {settings.store} store, http://{host}:{port}/ (API docs: /docs)", highlight=False)
-    uvicorn.run(create_app(settings), host=host, port=port, server_header=False, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **uvicorn_options())
 
 
 @cli.command("export")
@@ -650,6 +657,16 @@ def main() -> None:
     except StoreUnavailable as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
+    except ValidationError as exc:  # a setting from the environment or .env that does not validate
+        if exc.title != Settings.__name__:
+            raise
+        err.print(
+            f"[bold red]error:[/] {escape(describe(exc))}", highlight=False, soft_wrap=True, markup=True
+        )
+        raise SystemExit(2) from None
+    except SettingsError as exc:  # a list or mapping setting that is not JSON
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True, markup=True)
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

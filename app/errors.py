@@ -8,8 +8,10 @@
   what, never the input itself);
 * ``StoreUnavailable`` → 503 ``urn:eagraph:problem:store-unavailable``, ``GraphBuilding`` (no revision is
   ready to answer yet) → 503 ``urn:eagraph:problem:graph-building``, ``LoadError`` (the configured document
-  cannot be read) → 503 ``urn:eagraph:problem:portfolio-unreadable``, all with ``Retry-After``;
-* HTTP errors (an unknown route, a wrong method, a body over the limit) → their status, ``about:blank``;
+  cannot be read) → 503 ``urn:eagraph:problem:portfolio-unreadable``, ``ReloadTimeout`` (a reload over
+  ``EAGRAPH_RELOAD_TIMEOUT``) → 503 ``urn:eagraph:problem:reload-timeout``, all with ``Retry-After``;
+* HTTP errors (an unknown route, a wrong method, a body over the limit or not JSON) → their status,
+  ``about:blank``;
 * anything else → 500 ``urn:eagraph:problem:internal``: logged here, details withheld from the client.
 """
 
@@ -26,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.schemas import Problem
-from app.service import GraphBuilding
+from app.service import GraphBuilding, ReloadTimeout
 from graph.errors import AmbiguousName, InvalidEdit, InvalidQuery, NodeNotFound
 from graph.store import StoreUnavailable
 from loaders import LoadError
@@ -45,6 +47,7 @@ _TITLES = {
     404: "Not found",
     405: "Method not allowed",
     413: "Request body too large",
+    415: "Unsupported media type",
     422: "Unprocessable request",
     500: "Internal server error",
     503: "Service unavailable",
@@ -174,6 +177,16 @@ def _handlers() -> dict[type[Exception] | int, Handler]:
             headers={"Retry-After": "30"},
         )
 
+    async def reload_timeout(request: Request, exc: ReloadTimeout) -> JSONResponse:
+        return problem(
+            request,
+            503,
+            str(exc),
+            kind="reload-timeout",
+            title="Reload timed out",
+            headers={"Retry-After": "30"},
+        )
+
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else None
         return problem(request, exc.status_code, detail, headers=exc.headers)
@@ -191,6 +204,7 @@ def _handlers() -> dict[type[Exception] | int, Handler]:
         StoreUnavailable: unavailable,
         GraphBuilding: building,
         LoadError: unreadable,
+        ReloadTimeout: reload_timeout,
         StarletteHTTPException: http_error,
         Exception: internal,
     }
@@ -223,9 +237,10 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         403: "Admin endpoints are disabled: no API key is configured.",
         404: "No node matches a name (`suggestions` lists look-alikes).",
         413: "The request body is too large.",
+        415: "The request body is not sent as `application/json`.",
         422: "Malformed parameters or body, or an edit that does not apply.",
         500: "Unexpected error (details are logged, not returned).",
-        503: "The store cannot be reached or holds no portfolio.",
+        503: "The store cannot be reached or holds no portfolio, or a reload took too long.",
     }
     return {status: {"model": Problem, "description": descriptions[status]} for status in statuses}
 

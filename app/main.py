@@ -1,7 +1,13 @@
 """The HTTP API and the web explorer: ``create_app(settings)``. Nothing connects at import or at creation;
 the store is built on the first request that needs it (or when the server starts, to warm up).
 
-Run it with ``eagraph serve`` or ``uvicorn --factory app.main:create_app``.
+Run it with ``eagraph serve`` (which sets the connection timeouts of :mod:`app.server`) or
+``uvicorn --factory app.main:create_app``.
+
+Around everything, outside even the handler of unexpected errors, sits the HTTP edge (:mod:`app.edge`):
+security headers on every response, HEAD answered as GET. Nothing redirects to an absolute URL: there is no
+trailing-slash redirect (``/api/v1/nodes/`` is a 404, as a URL the API does not have), so the Host header a
+client sends is never sent back as a place to go.
 """
 
 from __future__ import annotations
@@ -11,8 +17,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
 
-from app import errors, web
+from app import edge, errors, web
 from app.api import admin, probes, reads, require_api_key
 from app.errors import problem_responses
 from app.service import GraphService
@@ -33,6 +40,14 @@ that cite the sentence behind every edge.
 """
 
 
+class _App(FastAPI):
+    """FastAPI with :func:`app.edge.wrap` outside its whole middleware stack (Starlette puts middleware
+    added by ``add_middleware`` inside its error middleware, whose 500s would go out bare)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return edge.wrap(super().build_middleware_stack())
+
+
 def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> FastAPI:
     """The application. ``store``: use this store instead of building one from ``settings`` (tests)."""
     settings = settings or Settings()
@@ -46,7 +61,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         yield
         service.close()
 
-    app = FastAPI(
+    app = _App(
         title="eagraph",
         version="1",
         summary="Dependency graph of an IT portfolio: what breaks when X is down, with the evidence.",
@@ -54,6 +69,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         docs_url=None,  # served from local files by app.web
         redoc_url=None,
         lifespan=lifespan,
+        redirect_slashes=False,  # a redirect would be absolute, built from the client's Host header
         openapi_tags=[
             {"name": "analysis", "description": "Impact, paths, critical components, cycles, what-if."},
             {"name": "nodes", "description": "Systems, integrations, actors and outside services."},

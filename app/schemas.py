@@ -13,9 +13,13 @@ from graph.names import MAX_QUERY_LENGTH
 MAX_DOWN = 100  # nodes failed at once in one question
 MAX_EDITS = 100
 
+# No control, zero-width or bidi-control character in a name (folding would drop it and answer for another
+# name than the one sent): a 422, in parameters (app.api) and bodies alike.
+NAME_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u200b-\u200d\u2060\u202a-\u202e\u2066-\u2069\ufeff]*$"
+
 Name = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=MAX_QUERY_LENGTH),
+    StringConstraints(min_length=1, max_length=MAX_QUERY_LENGTH, pattern=NAME_PATTERN),
     Field(description="A node id, name, alias or abbreviation (case and æ/ø/å folded).", examples=["hINT"]),
 ]
 Revision = Annotated[

@@ -10,12 +10,15 @@ middle of a request never mixes two revisions, and a new revision starts with em
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
+from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from typing import Any, Generic, TypeVar
@@ -40,12 +43,12 @@ from graph.analysis import (
 from graph.edges import RANK
 from graph.exports import export
 from graph.impact import ImpactIndex
-from graph.model import Portfolio, to_networkx
+from graph.model import Portfolio, paused_gc, to_networkx
 from graph.store import GraphStore, LoadResult, StoreUnavailable
 from graph.stores import open_store
 from loaders.interchange import load_any
 
-__all__ = ["LRU", "GraphBuilding", "GraphService", "Rebuilder", "Snapshot"]
+__all__ = ["LRU", "GraphBuilding", "GraphService", "Rebuilder", "ReloadTimeout", "Snapshot", "outcome"]
 
 log = logging.getLogger("eagraph.api")
 
@@ -56,6 +59,7 @@ PAGE_BYTES = 128 * 1024 * 1024  # ... and at most this many bytes of them
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+T = TypeVar("T")
 
 
 class LRU(Generic[K, V]):
@@ -111,11 +115,12 @@ class Snapshot:
 
     @classmethod
     def of(cls, portfolio: Portfolio) -> Snapshot:
-        G = to_networkx(portfolio)
-        index = ImpactIndex(G)
-        for rank in (RANK["inferred"], RANK["curated"]):  # the default question and its inferred flags
-            index.in_edges(rank)
-        return cls(portfolio, G, Resolver(G), index)
+        with paused_gc():  # millions of new acyclic objects: no collection walks them while they are made
+            G = to_networkx(portfolio)
+            index = ImpactIndex(G)
+            for rank in (RANK["inferred"], RANK["curated"]):  # the default question and its inferred flags
+                index.in_edges(rank)
+            return cls(portfolio, G, Resolver(G), index)
 
     @property
     def revision(self) -> str:
@@ -215,6 +220,10 @@ class GraphBuilding(Exception):
     """No revision is ready to answer yet: the first snapshot is being built (a 503 with ``Retry-After``)."""
 
 
+class ReloadTimeout(Exception):
+    """A reload did not finish within ``Settings.reload_timeout`` seconds (a 503 with ``Retry-After``)."""
+
+
 class GraphService:
     """The store (built on first use, never at import or app creation) and the current :class:`Snapshot`.
 
@@ -223,6 +232,10 @@ class GraphService:
     names (``revision``), and the header ``X-Eagraph-Latest-Revision`` names the one on its way. The new
     snapshot replaces the old by one reference assignment. With no snapshot at all yet, a request is a 503
     (:class:`GraphBuilding`), and ``/ready`` stays 503 until a snapshot can answer.
+
+    Reloads run on a thread of their own, one at a time (a second :class:`Rebuilder`): reloads asked for
+    while one runs share the next one, so forty at once are two loads, and a waiting request holds no
+    thread (:meth:`reload` is a coroutine). See :meth:`reload` for the time bound.
     """
 
     def __init__(self, settings: Settings, store: GraphStore | None = None) -> None:
@@ -233,7 +246,8 @@ class GraphService:
         self._snapshot: Snapshot | None = None
         self.latest_revision: str | None = None  # the store's revision as last seen by a request
         self._lock = threading.Lock()
-        self._builder = Rebuilder(self._build, retry_after=BUILD_RETRY)
+        self._builder: Rebuilder[None] = Rebuilder(self._build, retry_after=BUILD_RETRY)
+        self._reloader: Rebuilder[LoadResult] = Rebuilder(self._reload, retry_after=0, name="eagraph-reload")
         self._last_good = LastGood(
             Snapshot.as_stale,
             deadline=settings.store_timeout,
@@ -276,11 +290,17 @@ class GraphService:
 
     def start(self) -> None:
         """Begin building the first snapshot in the background (the server starts without waiting)."""
+        self._reloader.start()
+        self._builder.start()
         self._builder.request()
 
     def wait_idle(self, timeout: float) -> bool:
-        """Wait until no build is asked for or running (tests, and a CLI that wants a ready service)."""
-        return self._builder.wait_idle(timeout)
+        """Wait until no reload nor build is asked for or running (tests, and a CLI that wants a ready
+        service); ``False`` if that took longer than ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        return self._reloader.wait_idle(timeout) and self._builder.wait_idle(
+            max(0.0, deadline - time.monotonic())
+        )
 
     def _build(self) -> None:
         """One build, on the builder's thread: the store's current revision made into the current snapshot."""
@@ -306,11 +326,48 @@ class GraphService:
         gc.collect()
         gc.freeze()
 
-    def reload(self) -> LoadResult:
-        """Parse the configured portfolio again and load it; a document that fails to parse changes nothing."""
-        result = self.store.load(load_any(self.settings.portfolio))
-        self._builder.request()
+    async def reload(self) -> LoadResult:
+        """Parse the configured portfolio again and load it; a document that fails to parse changes nothing.
+
+        The reload runs on the reload thread, never on the caller's: a reload asked for while another runs
+        joins the next one (which reads the document as it is after this call), and every caller gets that
+        run's result, once the new revision's snapshot answers reads. A caller waits at most
+        ``Settings.reload_timeout`` seconds, then gets :class:`ReloadTimeout`; a run whose document is read
+        only after that deadline loads nothing.
+        """
+        timeout = self.settings.reload_timeout
+        try:
+            return await outcome(self._reloader.ask(), timeout)
+        except TimeoutError:
+            raise ReloadTimeout(
+                f"the reload did not finish within {timeout:g} s (EAGRAPH_RELOAD_TIMEOUT); a portfolio read "
+                "after that is not loaded"
+            ) from None
+
+    def _reload(self) -> LoadResult:
+        """One reload, on the reload thread: read the portfolio, then load it unless the reload is late."""
+        deadline = self._reloader.run_asked_at + self.settings.reload_timeout
+        if time.monotonic() > deadline:  # waited behind a slow run longer than its callers wait
+            raise ReloadTimeout("the reload waited too long for the one before it to finish")
+        portfolio = load_any(self.settings.portfolio)
+        if time.monotonic() > deadline:
+            raise ReloadTimeout(
+                f"reading {portfolio.document} took longer than {self.settings.reload_timeout:g} s "
+                "(EAGRAPH_RELOAD_TIMEOUT); nothing was loaded"
+            )
+        result = self.store.load(portfolio)
+        self._initial_load = False
+        self._await_snapshot(deadline)
         return result
+
+    def _await_snapshot(self, deadline: float) -> None:
+        """Wait, until ``deadline`` at most, for the snapshot of what was just loaded: once a reload answers,
+        reads answer from its revision. A build that fails or is late is not the reload's failure (the load
+        is done): ``/ready`` and the reads report it."""
+        try:
+            self._builder.ask().result(timeout=max(0.0, deadline - time.monotonic()))
+        except Exception as exc:  # the build's error, or TimeoutError
+            log.warning("the snapshot of the reloaded revision is not ready: %r", exc)
 
     def readiness(self) -> tuple[str, str, int, int]:
         """(store name, revision, nodes, edges) of the snapshot that answers, when the store answers now too;
@@ -325,6 +382,7 @@ class GraphService:
         return self.store.name, snap.revision, len(snap.portfolio.nodes), len(snap.portfolio.edges)
 
     def close(self) -> None:
+        self._reloader.stop()
         self._builder.stop()
         if self._store is not None:
             self._store.close()
@@ -333,7 +391,7 @@ class GraphService:
 BUILD_RETRY = 2.0  # seconds before a failed build is tried again on request
 
 
-class Rebuilder:
+class Rebuilder(Generic[T]):
     """Runs ``build`` on one background thread whenever asked, one run at a time; asks that arrive during a
     run make one more run after it (which then sees the newest revision), never a queue of runs.
 
@@ -341,36 +399,63 @@ class Rebuilder:
     C allocator serves them all from one arena and a freed snapshot's memory is reused by the next (a new
     thread per build would spread them over a new arena each time).
 
-    The last run's error is kept (``error``) until a run succeeds; after a failure a new run starts only
-    ``retry_after`` seconds later, so a broken document or a store that is down is not retried per request.
+    :meth:`request` asks without waiting. The last run's error is kept (``error``) until a run succeeds;
+    after a failure a new run starts on request only ``retry_after`` seconds later, so a broken document or
+    a store that is down is not retried per request. :meth:`ask` asks regardless of that back-off and
+    returns the future of the next run to start, shared by every ask until it starts: its result or error.
 
     >>> runs = []
     >>> r = Rebuilder(lambda: runs.append(1), retry_after=0)
     >>> r.request(); r.wait_idle(5), len(runs)
     (True, 1)
+    >>> counter = Rebuilder(lambda: len(runs), retry_after=60)
+    >>> counter.ask().result(5), counter.ask().result(5)
+    (1, 1)
     """
 
-    def __init__(self, build: Callable[[], None], *, retry_after: float) -> None:
+    def __init__(
+        self, build: Callable[[], T], *, retry_after: float, name: str = "eagraph-snapshot-build"
+    ) -> None:
         self._build = build
         self._retry_after = retry_after
+        self._name = name
         self._cv = threading.Condition()
         self._asked = False
+        self._asked_at = 0.0  # when the next run was first asked for
+        self._waiting: Future[T] | None = None  # the next run's outcome, for ask()
         self._running = False
         self._thread: threading.Thread | None = None
         self._not_before = 0.0
         self._stopped = False
         self.error: Exception | None = None
+        self.run_asked_at = 0.0  # when the run under way was first asked for (``time.monotonic``)
 
     def request(self) -> None:
+        """Ask for a run, unless one is already asked for or the back-off after a failure is not over."""
         with self._cv:
-            if self._stopped or self._asked or time.monotonic() < self._not_before:
-                return
-            self._asked = True
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._serve, name="eagraph-snapshot-build", daemon=True
-                )
-                self._thread.start()
+            if not self._stopped and time.monotonic() >= self._not_before:
+                self._ask()
+
+    def ask(self) -> Future[T]:
+        """Ask for a run whatever the back-off; the future of the next run to start."""
+        with self._cv:
+            if self._waiting is None:
+                self._waiting = Future()
+            waiting = self._waiting
+            if self._stopped:
+                self._waiting = None
+                waiting.set_exception(StoreUnavailable("the service is shutting down"))
+                return waiting
+            self._ask()
+            return waiting
+
+    def _ask(self) -> None:
+        """Under the lock: mark a run as asked for, starting the thread on the first ask."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._serve, name=self._name, daemon=True)
+            self._thread.start()
+        if not self._asked:
+            self._asked, self._asked_at = True, time.monotonic()
             self._cv.notify_all()
 
     def _serve(self) -> None:
@@ -380,26 +465,62 @@ class Rebuilder:
                 self._cv.notify_all()
                 self._cv.wait_for(lambda: self._asked or self._stopped)
                 if self._stopped:
+                    self._thread = None  # a later start() begins a new one
                     return
                 self._asked, self._running = False, True
+                self.run_asked_at = self._asked_at
+                waiting, self._waiting = self._waiting, None
             try:
-                self._build()
+                result = self._build()
             except Exception as exc:  # kept for the requests to report (errors map it to a problem)
-                log.warning("building the graph failed: %s", exc)
+                log.warning("%s failed: %s", self._name, exc)
                 with self._cv:
                     self.error = exc
                     self._not_before = time.monotonic() + self._retry_after
+                if waiting is not None:
+                    waiting.set_exception(exc)
             else:
                 with self._cv:
                     self.error = None
+                if waiting is not None:
+                    waiting.set_result(result)
+
+    def start(self) -> None:
+        """Take asks again after :meth:`stop` (an app whose lifespan starts again, as in tests)."""
+        with self._cv:
+            self._stopped = False
 
     def stop(self) -> None:
-        """End the thread after the run under way, if any (the service is closing)."""
+        """End the thread after the run under way, if any (the service is closing); a run asked for and not
+        started fails."""
         with self._cv:
-            self._stopped = True
+            self._stopped, self._asked = True, False
+            waiting, self._waiting = self._waiting, None
             self._cv.notify_all()
+        if waiting is not None:
+            waiting.set_exception(StoreUnavailable("the service is shutting down"))
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until nothing is asked for or running; ``False`` if that took longer than ``timeout`` s."""
         with self._cv:
             return self._cv.wait_for(lambda: not self._asked and not self._running, timeout)
+
+
+async def outcome(future: Future[T], timeout: float) -> T:
+    """The result of ``future`` (a run on another thread), awaited without holding a thread of the caller's;
+    :class:`TimeoutError` after ``timeout`` seconds. The run itself is left alone: others may wait for it.
+
+    >>> done: Future[int] = Future(); done.set_result(7)
+    >>> asyncio.run(outcome(done, 1.0))
+    7
+    """
+    loop = asyncio.get_running_loop()
+    finished = asyncio.Event()
+
+    def wake(_: Future[T]) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting any more
+            loop.call_soon_threadsafe(finished.set)
+
+    future.add_done_callback(wake)
+    await asyncio.wait_for(finished.wait(), timeout)
+    return future.result()

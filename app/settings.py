@@ -1,11 +1,17 @@
-"""Settings from the environment (``EAGRAPH_*``, ``NEO4J_*``), in one pydantic-settings class."""
+"""Settings from the environment (``EAGRAPH_*``, ``NEO4J_*``), in one pydantic-settings class.
+
+A value that does not validate raises pydantic's ``ValidationError`` (titled ``Settings``); the CLI shows it
+as one line through :func:`describe`.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["MIN_API_KEY_LENGTH", "Settings", "describe", "env_name"]
 
 MIN_API_KEY_LENGTH = 16
 
@@ -36,14 +42,50 @@ class Settings(BaseSettings):
     # lease it renews (a writer that dies frees it when the lease runs out).
     lock_wait: float = Field(300.0, ge=0)
     lock_lease: float = Field(60.0, ge=3)
+    # POST /admin/reload answers within this many seconds; a portfolio read after that is not loaded.
+    reload_timeout: float = Field(300.0, gt=0)
 
     @field_validator("api_key", mode="before")
     @classmethod
     def _key_long_enough(cls, value: object) -> object:
-        """An empty key is no key (admin stays off); a short one is refused rather than guessed."""
+        """An empty key is no key (admin stays off); a short or blank one is refused rather than guessed, and
+        so is one with white space at either end (an HTTP header loses it: the key could never match)."""
         text = value.get_secret_value() if isinstance(value, SecretStr) else value
         if text is None or text == "":
             return None
-        if isinstance(text, str) and len(text) < MIN_API_KEY_LENGTH:
-            raise ValueError(f"EAGRAPH_API_KEY must have at least {MIN_API_KEY_LENGTH} characters")
+        if isinstance(text, str):
+            if not text.strip():
+                raise ValueError("EAGRAPH_API_KEY must not be blank")
+            if text != text.strip():
+                raise ValueError("EAGRAPH_API_KEY must not begin or end with white space")
+            if len(text) < MIN_API_KEY_LENGTH:
+                raise ValueError(f"EAGRAPH_API_KEY must have at least {MIN_API_KEY_LENGTH} characters")
         return value
+
+
+def env_name(field: str) -> str:
+    """The environment variable a setting is read from.
+
+    >>> env_name("api_key"), env_name("neo4j_password")
+    ('EAGRAPH_API_KEY', 'NEO4J_PASSWORD')
+    """
+    info = Settings.model_fields.get(field)
+    choices = getattr(info.validation_alias if info else None, "choices", None)
+    return str(choices[0]) if choices else f"EAGRAPH_{field.upper()}"
+
+
+def describe(error: ValidationError) -> str:
+    """A settings error as one line, naming the environment variable and never echoing its value.
+
+    >>> try:
+    ...     Settings(_env_file=None, api_key="short", store_timeout=0)
+    ... except ValidationError as exc:
+    ...     print(describe(exc))
+    EAGRAPH_API_KEY must have at least 16 characters; EAGRAPH_STORE_TIMEOUT: Input should be greater than 0
+    """
+    parts = []
+    for item in error.errors(include_input=False, include_url=False):
+        message = str(item["msg"]).removeprefix("Value error, ")
+        name = env_name(str(item["loc"][0])) if item["loc"] else ""
+        parts.append(message if not name or message.startswith(name) else f"{name}: {message}")
+    return "; ".join(parts)

@@ -33,16 +33,19 @@ True
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
-import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from itertools import islice
 from typing import Any
 
 import networkx as nx
+import orjson
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
@@ -57,8 +60,10 @@ __all__ = [
     "Portfolio",
     "RelType",
     "Strength",
+    "content_hash",
     "fold",
     "from_networkx",
+    "paused_gc",
     "slugify",
     "to_networkx",
 ]
@@ -174,8 +179,8 @@ class Node:
         return {
             "id": self.id,
             "name": self.name,
-            "kind": self.kind.value,
-            "labels": [k.value for k in self.labels],
+            "kind": self.kind._value_,  # _value_: the enum's stored value, without .value's descriptor call
+            "labels": [k._value_ for k in self.labels],
             "aliases": list(self.aliases),
             "short": self.short,
             "category": self.category,
@@ -237,10 +242,10 @@ class Edge:
         return {  # the fields in order, as dataclasses.asdict would give them (see Node.to_dict)
             "source": self.source,
             "target": self.target,
-            "type": self.type.value,
+            "type": self.type._value_,
             "evidence": self.evidence,
-            "confidence": self.confidence.value,
-            "strength": self.strength.value,
+            "confidence": self.confidence._value_,
+            "strength": self.strength._value_,
             "document": self.document,
             "line": self.line,
             "alt_group": self.alt_group,
@@ -316,23 +321,11 @@ class Portfolio:
 
     @property
     def revision(self) -> str:
-        """A content hash: the same nodes and edges give the same revision.
-
-        The hash of ``json.dumps({"nodes": [...], "edges": [...]}, sort_keys=True, ensure_ascii=False)``, fed
-        to the hash piece by piece (a million edges would otherwise be one string of half a gigabyte), and
-        computed once per portfolio.
-        """
+        """A content hash: the same nodes and edges give the same revision, computed once per portfolio
+        (:func:`content_hash` of their dictionaries)."""
         if self._revision is None:
-            h = hashlib.sha256()
-            dumps = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
-            h.update(b'{"edges": [')  # sort_keys: edges before nodes
-            for i, edge in enumerate(self.edges):
-                h.update(((", " if i else "") + dumps(edge.to_dict())).encode())
-            h.update(b'], "nodes": [')
-            for i, node in enumerate(self.nodes):
-                h.update(((", " if i else "") + dumps(node.to_dict())).encode())
-            h.update(b"]}")
-            object.__setattr__(self, "_revision", h.hexdigest()[:12])
+            edges = (e.to_dict() for e in self.edges)
+            object.__setattr__(self, "_revision", content_hash((n.to_dict() for n in self.nodes), edges))
         assert self._revision is not None
         return self._revision
 
@@ -369,6 +362,8 @@ def fold(text: str) -> str:
     ('okonomimodulen', 'blaresept', 'hapi')
     """
     text = text.translate(_FOLD)
+    if text.isascii():  # the common case once æ, ø, å are gone: nothing to decompose
+        return text.casefold()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return text.casefold()
@@ -383,6 +378,25 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
 
 
+_CHUNK = 4096
+
+
+def content_hash(nodes: Iterable[dict[str, Any]], edges: Iterable[dict[str, Any]]) -> str:
+    """The first 12 hex digits of the SHA-256 of the edges' and then the nodes' JSON (keys sorted, orjson),
+    fed to the hash a chunk of dictionaries at a time: a million edges never become one string.
+
+    >>> content_hash([{"id": "a"}], []) == content_hash([{"id": "a"}], []) != content_hash([{"id": "b"}], [])
+    True
+    """
+    h = hashlib.sha256()
+    for label, items in ((b"edges", edges), (b"nodes", nodes)):
+        h.update(label)
+        it = iter(items)
+        while chunk := list(islice(it, _CHUNK)):
+            h.update(orjson.dumps(chunk, option=orjson.OPT_SORT_KEYS))
+    return h.hexdigest()[:12]
+
+
 def to_networkx(portfolio: Portfolio) -> nx.MultiDiGraph:
     """The portfolio as a MultiDiGraph: node attributes are the node's fields, edges are keyed by type.
 
@@ -394,11 +408,50 @@ def to_networkx(portfolio: Portfolio) -> nx.MultiDiGraph:
     >>> from_networkx(G) == p.with_(meta={"revision": p.revision})
     True
     """
+    with paused_gc():
+        return _to_networkx(portfolio)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while millions of acyclic dictionaries are made: each full collection
+    would walk all of them again (at a million edges that is most of the build time)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _to_networkx(portfolio: Portfolio) -> nx.MultiDiGraph:
+    node_dicts = [n.to_dict() for n in portfolio.nodes]
+    edge_dicts = [e.to_dict() for e in portfolio.edges]
+    if portfolio._revision is None:  # one pass over the dictionaries serves the hash and the graph
+        object.__setattr__(portfolio, "_revision", content_hash(node_dicts, edge_dicts))
     G = nx.MultiDiGraph(document=portfolio.document, revision=portfolio.revision, **portfolio.meta)
-    for n in portfolio.nodes:
-        G.add_node(n.id, **n.to_dict())
-    for e in portfolio.edges:
-        G.add_edge(e.source, e.target, key=e.type.value, **e.to_dict())
+    # Filled as add_node/add_edge would, without their per-call overhead (a million edges notice it): one
+    # key dict shared by _succ[u][v] and _pred[v][u]; a repeated (source, target, type) updates its data.
+    nodes, succ, pred = G._node, G._succ, G._pred
+    for d in node_dicts:
+        node_id = d["id"]
+        if node_id in nodes:
+            nodes[node_id].update(d)
+        else:
+            nodes[node_id], succ[node_id], pred[node_id] = d, {}, {}
+    for d in edge_dicts:
+        u, v, key = d["source"], d["target"], d["type"]
+        for end in (u, v):
+            if end not in nodes:
+                nodes[end], succ[end], pred[end] = {}, {}, {}
+        keyed = succ[u].get(v)
+        if keyed is None:
+            keyed = succ[u][v] = pred[v][u] = {}
+        if key in keyed:
+            keyed[key].update(d)
+        else:
+            keyed[key] = d
     return G
 
 

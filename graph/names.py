@@ -37,6 +37,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import networkx as nx
 
@@ -73,6 +74,7 @@ def stem(phrase: str) -> str:
     return " ".join(_stem_word(w) for w in phrase.split())
 
 
+@lru_cache(maxsize=1 << 16)  # a portfolio repeats its words: each is stemmed once
 def _stem_word(word: str) -> str:
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
@@ -89,6 +91,11 @@ def _labels(attrs: dict[str, object], node_id: str) -> Iterable[str]:
     aliases = attrs.get("aliases") or ()
     if isinstance(aliases, list | tuple):
         yield from (a for a in aliases if isinstance(a, str) and a)
+
+
+def _ordered(ids: set[str]) -> tuple[str, ...]:
+    """The ids as a sorted tuple (most names belong to one node: no sort for those)."""
+    return (next(iter(ids)),) if len(ids) == 1 else tuple(sorted(ids))
 
 
 def _check(query: object) -> str:
@@ -124,14 +131,14 @@ class Resolver:
                     continue
                 labels.add((key, node_id))
                 exact.setdefault(key, set()).add(node_id)
-                stemmed = stem(key).split()
+                stemmed = [_stem_word(w) for w in key.split()]  # stem(key), kept as words
                 stemmed_.setdefault(" ".join(stemmed), set()).add(node_id)
                 for k in range(1, len(stemmed)):
                     prefix.setdefault(" ".join(stemmed[:k]), set()).add(node_id)
         # Kept as sorted tuples: a one-element set is four times the size, and a landscape has 100,000 names.
-        self._exact = {k: tuple(sorted(v)) for k, v in exact.items()}
-        self._stemmed = {k: tuple(sorted(v)) for k, v in stemmed_.items()}
-        self._prefix = {k: tuple(sorted(v)) for k, v in prefix.items()}
+        self._exact = {k: _ordered(v) for k, v in exact.items()}
+        self._stemmed = {k: _ordered(v) for k, v in stemmed_.items()}
+        self._prefix = {k: _ordered(v) for k, v in prefix.items()}
         self._labels: tuple[tuple[str, str], ...] = tuple(sorted(labels))
 
     def matches(self, query: str) -> tuple[str, ...]:

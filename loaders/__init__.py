@@ -7,12 +7,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from graph.model import Portfolio
 from loaders.checks import check_portfolio
-from loaders.document import read, renamed
+from loaders.document import MAX_BYTES, read, renamed
 from loaders.errors import LoadError
+from loaders.files import read_limited
 from loaders.findings import with_relation_findings
 from loaders.overlay import apply_overlay, entry_names, read_overlay
 from loaders.sheet import apply_sheet, read_sheet
@@ -25,15 +27,14 @@ SEED = SEED_DIR / "hdir-systemportefolje-2023.txt"
 SEED_OVERLAY = SEED_DIR / "overlay.yaml"
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise LoadError(str(path), None, "no such file") from None
-    except IsADirectoryError:
-        raise LoadError(str(path), None, "is a directory, expected a portfolio document") from None
-    except OSError as exc:
-        raise LoadError(str(path), None, f"cannot read: {exc.strerror}") from None
+def _document_too_large(size: int) -> str:
+    """A document over the limit, refused in the words of :func:`loaders.document.read`."""
+    return f"document is {size / 1e6:.1f} MB; a portfolio table is at most {MAX_BYTES // 2**20} MB"
+
+
+def _read_bytes(path: Path, too_large: Callable[[int], str] | None = None) -> bytes:
+    """A document, an overlay or a sheet: a regular file of at most :data:`~loaders.document.MAX_BYTES`."""
+    return read_limited(path, MAX_BYTES, too_large)
 
 
 def parse_document(
@@ -63,7 +64,7 @@ def load_portfolio(path: Path | str | None = None, overlay: Path | str | None = 
         ov = read_overlay(_read_bytes(ov_path), ov_path.name)
         names, where = entry_names(ov, ov_path.name)
     try:
-        doc = read(_read_bytes(doc_path), doc_path.name)
+        doc = read(_read_bytes(doc_path, _document_too_large), doc_path.name)
     except LoadError as exc:  # name the file as the user gave it
         raise LoadError(str(path) if path is not None else str(doc_path), exc.line, exc.message) from None
     if names:  # an overlay's problem: named by the overlay

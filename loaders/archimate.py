@@ -40,6 +40,7 @@ from graph.model import (
     slugify,
 )
 from loaders.errors import LoadError
+from loaders.validate import check_graph, check_id, check_line
 from loaders.xmlsafe import parse_xml, tag_name
 
 __all__ = ["FOREIGN_ELEMENT_KIND", "FOREIGN_RELATIONSHIP", "is_archimate", "read_archimate"]
@@ -164,12 +165,14 @@ def _enum(cls: type[E], value: str, what: str, el: _Element, source: str) -> E:
 
 
 def _int(value: str | None, what: str, el: _Element, source: str) -> int | None:
+    """A line number from 1 to 10,000,000 (:func:`loaders.validate.check_line`), or None."""
     if value is None:
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise LoadError(source, el.prop_line(what), f"{what} {value!r} is not a whole number") from None
+    return check_line(number, f"element {el.identifier}", source, el.prop_line(what))
 
 
 def _hours(value: str | None, what: str, el: _Element, source: str) -> float | None:
@@ -222,6 +225,7 @@ def _nodes(
             continue
         node_id = el.prop("id")
         if node_id is not None:
+            check_id(node_id, source, el.prop_line("id"))
             if node_id in taken:
                 raise LoadError(
                     source,
@@ -292,10 +296,13 @@ def _edge(rel: _Element, a: Node, b: Node, source: str) -> Edge:
     )
 
 
+_Placed = tuple[Edge, int | None]  # an edge and the line of its relationship
+
+
 def _edges(
     relations: list[_Element], nodes: dict[str, Node], known: set[str], source: str
-) -> tuple[list[Edge], list[_Element], list[_Element]]:  # edges, skipped, duplicates
-    edges: dict[tuple[str, str, str], Edge] = {}
+) -> tuple[list[_Placed], list[_Element], list[_Element]]:  # edges, skipped, duplicates
+    edges: dict[tuple[str, str, str], _Placed] = {}
     skipped: list[_Element] = []
     duplicates: list[_Element] = []
     for rel in relations:
@@ -314,7 +321,7 @@ def _edges(
                 raise LoadError(source, rel.line, f"duplicate edge {' '.join(edge.key)}")
             duplicates.append(rel)
             continue
-        edges[edge.key] = edge
+        edges[edge.key] = (edge, rel.line)
     return list(edges.values()), skipped, duplicates
 
 
@@ -366,11 +373,19 @@ def read_archimate(data: bytes, source: str) -> Portfolio:
     nodes, skipped = _nodes(elements, source)
     known = {el.identifier for el in elements} | {r.identifier for r in relations}
     edges, skipped_rels, duplicates = _edges(relations, nodes, known, source)
+    lines = {el.identifier: el.line for el in elements}
+    check_graph(  # what every importer checks: here, that each scope names a node
+        list(nodes.values()),
+        [edge for edge, _ in edges],
+        source,
+        [lines[identifier] for identifier in nodes],
+        [line for _, line in edges],
+    )
     model = _read(root, definitions, source)
     return Portfolio(
         document=model.name,
         nodes=tuple(nodes.values()),
-        edges=tuple(edges),
+        edges=tuple(edge for edge, _ in edges),
         findings=tuple(_findings(skipped, skipped_rels, duplicates)),
         meta={name: value for name, value, _ in model.props},
     )

@@ -20,6 +20,7 @@ Layout rules, each tested in ``tests/loaders/test_document.py``:
 
 from __future__ import annotations
 
+import bisect
 import re
 import statistics
 from collections.abc import Callable, Mapping
@@ -140,6 +141,7 @@ class _Cues:
         self.width = width
         self._counts: dict[str, int] = {}
         self._starts: dict[str, list[int]] = {}  # where a name may start, by its first two characters
+        self._sorted: set[str] = set()  # the keys of _starts whose offsets are in the order of their text
         for m in re.finditer(r"(?<![\w-])\S", text):
             self._starts.setdefault(text[m.start() : m.start() + 2], []).append(m.start())
 
@@ -154,14 +156,30 @@ class _Cues:
         return any(self._count(p, self.text) > _occurrences(p, line) for p in probes)
 
     def _count(self, probe: str, text: str) -> int:
-        """:func:`_occurrences` in the whole text, from the index of where names may start."""
+        """:func:`_occurrences` in the whole text, from the index of where names may start: the offsets that
+        start with the probe's first characters are found by bisection, so a probe costs its own occurrences
+        and not every name of the document that shares its first two letters ("Modul1" … "Modul28000")."""
         if probe not in self._counts:
+            starts = self._starts.get(probe[:2], [])
+            if probe[:2] not in self._sorted:
+                starts.sort(key=lambda i: text[i : i + _WINDOW])  # so also by any shorter prefix
+                self._sorted.add(probe[:2])
+            window = probe[:_WINDOW]
+
+            def head(i: int) -> str:
+                return text[i : i + len(window)]
+
+            lo = bisect.bisect_left(starts, window, key=head)
+            hi = bisect.bisect_right(starts, window, lo, key=head)
             self._counts[probe] = sum(
                 1
-                for i in self._starts.get(probe[:2], ())
+                for i in starts[lo:hi]
                 if text.startswith(probe, i) and _ENDS_NAME.match(text, i + len(probe))
             )
         return self._counts[probe]
+
+
+_WINDOW = 64  # characters of text the offsets of names are ordered by
 
 
 _ENDS_NAME = re.compile(r"(?![\w-])(?! [A-ZÆØÅ])")

@@ -2,7 +2,14 @@
 ``nodes.csv`` + ``edges.csv`` pair. The format is recognised by content (CSV by its header).
 
 :func:`read_files` is pure (names and bytes in); :func:`load_any` reads paths, for ``--portfolio`` and
-``eagraph import``.
+``eagraph import``. Whatever the format, what is read obeys one set of rules (:mod:`loaders.validate`):
+fields of their types (``line`` a whole number from 1 to 10,000,000), ids that are slugs, unique, every
+edge between nodes of the file, nothing nested too deeply. A file that breaks one is a :class:`LoadError`.
+
+>>> read_files([("p.json", b'{"nodes": [{"id": "../etc", "name": "x", "kind": "system"}], "edges": []}')])
+Traceback (most recent call last):
+...
+loaders.errors.LoadError: p.json: node '../etc': id '../etc' is not a slug (lower-case letters a–z and digits, joined by single hyphens)
 
 >>> from graph.exports import export
 >>> from graph.model import Edge, Node, NodeKind, Portfolio, RelType
@@ -28,10 +35,21 @@ from graph.exports.networkx_formats import LIST_FIELDS
 from graph.model import Edge, Node, Portfolio
 from loaders import load_portfolio
 from loaders.archimate import is_archimate, read_archimate
-from loaders.checks import check_portfolio
+from loaders.checks import check_portfolio, unsafe_character
+from loaders.document import MAX_BYTES
 from loaders.errors import LoadError
-from loaders.tabular import is_edges_header, read_csv_pair
-from loaders.xmlsafe import parse_xml, tag_name
+from loaders.files import read_head, read_limited
+from loaders.tabular import MAX_CSV_BYTES, is_edges_header, read_csv_pair
+from loaders.validate import (
+    MAX_DEPTH,
+    check_graph,
+    edge_from_dict,
+    edge_name,
+    nested_too_deeply,
+    node_from_dict,
+    show,
+)
+from loaders.xmlsafe import MAX_XML_BYTES, parse_xml, tag_name
 
 __all__ = ["Format", "load_any", "read_files", "read_graphml", "read_node_link", "sniff"]
 
@@ -62,29 +80,19 @@ def sniff(name: str, data: bytes) -> Format:
     return "document"
 
 
-def _graph_portfolio(G: nx.MultiDiGraph, source: str, lines: dict[str, int]) -> Portfolio:
-    nodes = []
-    for node_id, d in G.nodes(data=True):
-        try:
-            nodes.append(Node.from_dict({"id": node_id, **d}))
-        except KeyError as exc:
+def _graph_meta(graph: dict[str, Any], source: str) -> tuple[str, dict[str, str]]:
+    """The document name and the meta of a graph's attributes, each safe to show."""
+    document = str(graph.get("document", source))
+    meta = {str(k): str(v) for k, v in graph.items() if k not in _DERIVED}
+    for key, value in (("document", document), *meta.items()):
+        bad = unsafe_character(key + value)
+        if bad is not None:
             raise LoadError(
-                source, lines.get(str(node_id)), f"node {node_id!r} has no {exc.args[0]} (is it declared?)"
-            ) from None
-        except ValueError as exc:
-            raise LoadError(source, lines.get(str(node_id)), f"node {node_id!r}: {exc}") from None
-    edges = []
-    for u, v, d in G.edges(data=True):
-        try:
-            edges.append(Edge.from_dict({**d, "source": u, "target": v}))
-        except KeyError as exc:
-            raise LoadError(source, None, f"edge {u} → {v} has no {exc.args[0]}") from None
-        except ValueError as exc:
-            raise LoadError(source, None, f"edge {u} → {v}: {exc}") from None
-    meta = {k: str(v) for k, v in G.graph.items() if k not in _DERIVED}
-    return Portfolio(
-        document=str(G.graph.get("document", source)), nodes=tuple(nodes), edges=tuple(edges), meta=meta
-    )
+                source,
+                None,
+                f"graph: {key} contains {bad}; control and bidirectional-override characters are refused",
+            )
+    return document, meta
 
 
 def _decode_lists(attrs: dict[str, Any], what: str, source: str, line: int | None) -> dict[str, Any]:
@@ -94,55 +102,120 @@ def _decode_lists(attrs: dict[str, Any], what: str, source: str, line: int | Non
             value = json.loads(attrs[key])
         except (TypeError, json.JSONDecodeError):
             value = None
+        except RecursionError:
+            raise LoadError(source, line, f"{what}: {key} is nested too deeply") from None
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise LoadError(source, line, f"{what}: {key} must be a JSON list of strings, got {attrs[key]!r}")
         out[key] = value
     return out
 
 
+_EdgeAt = tuple[str, str, str]  # a GraphML edge's source, target and id
+
+
+def _graphml_places(root: Any, source: str) -> tuple[dict[str, int | None], dict[_EdgeAt, int | None], int]:
+    """Each node's line by id, each edge's line by (source, target, id), and the number of edges, read from
+    the XML before networkx merges anything: a node without an id or with another's, an edge to an
+    undeclared node or repeating another's id between the same nodes is a :class:`LoadError` with its line."""
+    nodes: dict[str, int | None] = {}
+    for el in root.iter(f"{{{GRAPHML_NS}}}node"):
+        node_id = el.get("id")
+        if node_id is None:
+            raise LoadError(source, el.sourceline, "a <node> without an id")
+        if node_id in nodes:
+            raise LoadError(
+                source, el.sourceline, f"duplicate node id {show(node_id)} (first at line {nodes[node_id]})"
+            )
+        nodes[node_id] = el.sourceline
+    edges: dict[_EdgeAt, int | None] = {}
+    count = 0
+    for el in root.iter(f"{{{GRAPHML_NS}}}edge"):
+        count += 1
+        u, v, key = el.get("source"), el.get("target"), el.get("id")
+        for end, ref in (("source", u), ("target", v)):
+            if ref not in nodes:
+                raise LoadError(
+                    source, el.sourceline, f"{edge_name(u, v)}: {end} {show(ref)} is not a node of the file"
+                )
+        if key is not None and u is not None and v is not None:
+            if (u, v, key) in edges:
+                raise LoadError(
+                    source,
+                    el.sourceline,
+                    f"duplicate edge {show(u)} → {show(v)} with id {show(key)} "
+                    f"(first at line {edges[u, v, key]})",
+                )
+            edges[u, v, key] = el.sourceline
+    return nodes, edges, count
+
+
+def _same(attrs: dict[str, Any], field: str, value: str, what: str, source: str, line: int | None) -> None:
+    """A GraphML element's data that repeats its ``id`` (or ``source``, ``target``) must say the same."""
+    if attrs.get(field, value) != value:
+        raise LoadError(source, line, f"{what}: its {field} data {show(attrs[field])} is not its {field}")
+
+
 def read_graphml(data: bytes, source: str) -> Portfolio:
-    """A portfolio from GraphML written by :func:`graph.exports.networkx_formats.to_graphml`."""
+    """A portfolio from GraphML written by :func:`graph.exports.networkx_formats.to_graphml`, every node,
+    edge and field checked (:mod:`loaders.validate`)."""
     root = parse_xml(data, source)  # refuses DTDs before networkx's own parser sees the bytes
     if root.tag != f"{{{GRAPHML_NS}}}graphml":
         raise LoadError(source, root.sourceline, f"not GraphML: the root element is <{tag_name(root)}>")
-    lines = {str(n.get("id")): n.sourceline or 0 for n in root.iter(f"{{{GRAPHML_NS}}}node")}
+    lines, edge_at, count = _graphml_places(root, source)
     try:
         G = nx.parse_graphml(data.decode("utf-8"), force_multigraph=True)
-    except (nx.NetworkXError, ValueError, KeyError) as exc:
+    except (nx.NetworkXError, ValueError, KeyError, RecursionError) as exc:
         raise LoadError(source, None, f"GraphML networkx cannot read: {exc}") from None
+    if G.number_of_edges() != count:
+        raise LoadError(source, None, "duplicate edge: two <edge>s between the same nodes have one key")
+    nodes, node_lines = [], []
     for n, d in G.nodes(data=True):
-        G.nodes[n].update(_decode_lists(d, f"node {n!r}", source, lines.get(str(n))))
+        line, what = lines.get(n), f"node {show(n)}"
+        attrs = _decode_lists(d, what, source, line)
+        _same(attrs, "id", n, what, source, line)
+        nodes.append(node_from_dict({**attrs, "id": n}, source, line))
+        node_lines.append(line)
+    edges, edge_lines = [], []
     for u, v, k, d in G.edges(keys=True, data=True):
-        G.edges[u, v, k].update(_decode_lists(d, f"edge {u} → {v}", source, None))
-    return _graph_portfolio(G, source, lines)
+        line, what = edge_at.get((u, v, str(k))), edge_name(u, v)
+        attrs = _decode_lists(d, what, source, line)
+        _same(attrs, "source", u, what, source, line)
+        _same(attrs, "target", v, what, source, line)
+        edges.append(edge_from_dict({**attrs, "source": u, "target": v}, source, line))
+        edge_lines.append(line)
+    check_graph(nodes, edges, source, node_lines, edge_lines)
+    document, meta = _graph_meta(G.graph, source)
+    return Portfolio(document=document, nodes=tuple(nodes), edges=tuple(edges), meta=meta)
 
 
 def read_node_link(data: bytes, source: str) -> Portfolio:
-    """A portfolio from networkx node-link JSON (``nodes`` and ``edges``, or the older ``links``)."""
+    """A portfolio from networkx node-link JSON (``nodes`` and ``edges``, or the older ``links``), every node,
+    edge and field checked (:mod:`loaders.validate`)."""
     return _node_link_lean(lambda: data, source) or _node_link_graph(data, source)
 
 
 def _node_link_lean(read: Callable[[], bytes], source: str) -> Portfolio | None:
     """The common case of :func:`read_node_link` in a fraction of the memory, or ``None`` for anything else.
 
-    A node-link file of a large landscape (a million edges) would otherwise be held four times at once: as
-    bytes, as parsed JSON, as a networkx graph and as the portfolio. This decodes the text once and parses
-    the top-level object by hand, one node and one edge at a time (the standard library's scanner for each
-    value), turning each into a :class:`Node` or :class:`Edge` at once, with repeated strings shared. It
-    takes only files whose answer is plainly the same as :func:`_node_link_graph`'s: every top-level key
-    once, ``nodes`` before the edges, unique string node ids, every edge between declared nodes, edges
-    grouped the way networkx lists them (by source in node order, then by target), no two with one key.
-    Anything else returns ``None``, and the general reader decides (so errors read the same).
+    A node-link file of a large landscape (a million edges) would otherwise be held several times at once: as
+    bytes, as parsed JSON and as the portfolio. This decodes the text once and parses the top-level object by
+    hand, one node and one edge at a time (the standard library's scanner for each value), turning each into
+    a :class:`Node` or :class:`Edge` at once, with repeated strings shared. It takes only files whose answer
+    is plainly the same as :func:`_node_link_graph`'s: every top-level key once, ``nodes`` before the edges,
+    unique string node ids, every edge between declared nodes, edges grouped the way networkx lists them (by
+    source in node order, then by target), no two of one type between the same nodes, nothing nested too
+    deeply, every field valid. Anything else returns ``None``, and the general reader decides (so errors read
+    the same).
     """
     try:
         text = read().decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
-    reader = _LeanNodeLink(text)
+    reader = _LeanNodeLink(text, source)
     try:
-        portfolio = reader.read(source)
-    except (_NotLean, json.JSONDecodeError, IndexError, KeyError, TypeError, ValueError, AttributeError):
-        return None
+        portfolio = reader.read()
+    except (_NotLean, LoadError, RecursionError, IndexError, KeyError, TypeError, ValueError, AttributeError):
+        return None  # ValueError: malformed JSON too
     return portfolio
 
 
@@ -153,8 +226,9 @@ class _NotLean(Exception):
 class _LeanNodeLink:
     _WS = re.compile(r"[ \t\n\r]*")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, source: str) -> None:
         self.text = text
+        self.source = source
         decoder = json.JSONDecoder()
         self.scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once  # type: ignore[attr-defined]
         self.shared: dict[str, str] = {}
@@ -163,7 +237,7 @@ class _LeanNodeLink:
         self.edges: list[Edge] = []
         self._last_source, self._last_target = -1, ""
         self._targets: set[str] = set()
-        self._keys: set[str] = set()
+        self._types: set[str] = set()
 
     def _skip(self, i: int) -> int:
         match = self._WS.match(self.text, i)
@@ -175,7 +249,7 @@ class _LeanNodeLink:
             raise _NotLean
         return self._skip(i + 1)
 
-    def read(self, source: str) -> Portfolio:
+    def read(self) -> Portfolio:
         text = self.text
         seen: dict[str, Any] = {}
         i = self._expect(self._skip(0), "{")
@@ -194,6 +268,8 @@ class _LeanNodeLink:
                 seen[key] = True
             else:
                 seen[key], i = self.scan(text, i)
+                if nested_too_deeply(seen[key], MAX_DEPTH - 1):  # the top-level object is one level
+                    raise _NotLean
             i = self._skip(i)
             if text[i] == ",":
                 i = self._skip(i + 1)
@@ -204,13 +280,8 @@ class _LeanNodeLink:
         graph = seen.get("graph", {})
         if not isinstance(graph, dict):
             raise _NotLean
-        meta = {k: str(v) for k, v in graph.items() if k not in _DERIVED}
-        return Portfolio(
-            document=str(graph.get("document", source)),
-            nodes=tuple(self.nodes),
-            edges=tuple(self.edges),
-            meta=meta,
-        )
+        document, meta = _graph_meta(graph, self.source)
+        return Portfolio(document=document, nodes=tuple(self.nodes), edges=tuple(self.edges), meta=meta)
 
     def _items(self, i: int, take: Callable[[Any], None]) -> int:
         """Parse the array at ``i`` one value at a time; the position after it."""
@@ -220,6 +291,8 @@ class _LeanNodeLink:
             return i + 1
         while True:
             value, i = self.scan(text, self._skip(i))
+            if nested_too_deeply(value, MAX_DEPTH - 2):  # below the top-level object and the array
+                raise _NotLean
             take(value)
             i = self._skip(i)
             if text[i] == "]":
@@ -240,8 +313,8 @@ class _LeanNodeLink:
         if not isinstance(node_id, str) or node_id in self.order:
             raise _NotLean
         self.order[node_id] = len(self.order)
-        self._share(d, ("kind", "document", "owner", "category"))
-        self.nodes.append(Node.from_dict(d))
+        self._share(d, ("document", "owner", "category"))
+        self.nodes.append(node_from_dict(d, self.source))
 
     def _edge(self, d: Any) -> None:
         u, v = d["source"], d["target"]
@@ -256,32 +329,69 @@ class _LeanNodeLink:
             if v in self._targets:
                 raise _NotLean
             self._targets.add(v)
-            self._last_target, self._keys = v, set()
-        key = d.get("key")
-        if key is not None:
-            if not isinstance(key, str) or key in self._keys:
-                raise _NotLean
-            self._keys.add(key)
-        self._share(d, ("type", "document", "rule", "alt_group", "confidence", "strength"))
-        self.edges.append(Edge.from_dict(d))
+            self._last_target, self._types = v, set()
+        self._share(d, ("document", "rule", "alt_group"))
+        edge = edge_from_dict(d, self.source)
+        if edge.type in self._types or any(actor not in self.order for actor in edge.scope):
+            raise _NotLean
+        self._types.add(edge.type)
+        self.edges.append(edge)
+
+
+def _too_deep(source: str) -> LoadError:
+    return LoadError(
+        source, None, f"nested too deeply: lists and objects more than {MAX_DEPTH} levels deep are refused"
+    )
+
+
+def _parse_json(data: bytes, source: str) -> Any:
+    """The JSON value of ``data``, or a :class:`LoadError`: not UTF-8, malformed, or nested too deeply."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError(source, None, f"invalid UTF-8 at byte {exc.start}") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LoadError(source, exc.lineno, f"malformed JSON: {exc.msg}") from None
+    except RecursionError:
+        raise _too_deep(source) from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise LoadError(source, None, "malformed JSON: a number too long to read") from None
+    if nested_too_deeply(doc):
+        raise _too_deep(source)
+    return doc
+
+
+def _networkx_order(nodes: list[Node], edges: list[Edge]) -> tuple[Edge, ...]:
+    """``edges`` as networkx lists a graph's: by source in node order, then by target in the order each
+    first appears, then as given."""
+    position = {n.id: i for i, n in enumerate(nodes)}
+    first: dict[tuple[str, str], int] = {}
+    for i, e in enumerate(edges):
+        first.setdefault((e.source, e.target), i)
+    return tuple(sorted(edges, key=lambda e: (position[e.source], first[e.source, e.target])))
 
 
 def _node_link_graph(data: bytes, source: str) -> Portfolio:
-    """Any node-link JSON, through networkx, with every error named."""
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise LoadError(source, None, f"invalid UTF-8 at byte {exc.start}") from None
-    except json.JSONDecodeError as exc:
-        raise LoadError(source, exc.lineno, f"malformed JSON: {exc.msg}") from None
+    """Any node-link JSON, every node, edge and field checked, with every error named."""
+    doc = _parse_json(data, source)
     if not isinstance(doc, dict) or "nodes" not in doc:
         raise LoadError(source, 1, "not node-link JSON: expected an object with 'nodes' and 'edges'")
-    doc = {**doc, "directed": True, "multigraph": True}
-    try:
-        G = nx.node_link_graph(doc, edges="edges" if "edges" in doc else "links")
-    except (KeyError, TypeError, nx.NetworkXError) as exc:
-        raise LoadError(source, None, f"node-link JSON networkx cannot read: missing {exc}") from None
-    return _graph_portfolio(G, source, {})
+    key = "edges" if "edges" in doc else "links"
+    if key not in doc:
+        raise LoadError(source, None, "not node-link JSON: no 'edges' (or 'links')")
+    for name, value in (("nodes", doc["nodes"]), (key, doc[key])):
+        if not isinstance(value, list):
+            raise LoadError(source, None, f"'{name}' must be a list, got {show(value)}")
+    graph = doc.get("graph", {})
+    if not isinstance(graph, dict):
+        raise LoadError(source, None, f"'graph' must be an object, got {show(graph)}")
+    nodes = [node_from_dict(d, source) for d in doc["nodes"]]
+    edges = [edge_from_dict(d, source) for d in doc[key]]
+    check_graph(nodes, edges, source)
+    document, meta = _graph_meta(graph, source)
+    return Portfolio(document=document, nodes=tuple(nodes), edges=_networkx_order(nodes, edges), meta=meta)
 
 
 def _csv_pair(files: Sequence[tuple[str, bytes]]) -> Portfolio:
@@ -334,25 +444,24 @@ def _read_files(files: Sequence[tuple[str, bytes]]) -> Portfolio:
     )
 
 
+MAX_NODE_LINK_BYTES = 1024 * 1024 * 1024  # a generated landscape of 100,000 nodes, 950,000 edges: 302 MB
+_LIMITS: dict[Format, int] = {
+    "document": MAX_BYTES,
+    "csv": MAX_CSV_BYTES,
+    "xml": MAX_XML_BYTES,
+    "node-link": MAX_NODE_LINK_BYTES,
+}
+
+
 def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise LoadError(str(path), None, "no such file") from None
-    except IsADirectoryError:
-        raise LoadError(str(path), None, "is a directory") from None
-    except OSError as exc:
-        raise LoadError(str(path), None, f"cannot read: {exc.strerror}") from None
+    """The file, refused unread when it is not a regular file or is over the limit of its format."""
+    return read_limited(path, _LIMITS[sniff(str(path), _head(path))])
 
 
 def _head(path: Path) -> bytes:
     """The first 4 KiB of a file (enough for :func:`sniff`); empty when it cannot be read (reading it again
     names the problem)."""
-    try:
-        with path.open("rb") as f:
-            return f.read(4096)
-    except OSError:
-        return b""
+    return read_head(path)
 
 
 def _pair_of(path: Path) -> list[Path]:

@@ -3,9 +3,10 @@
 The columns are those of :mod:`graph.exports.tabular` (``id, name, kind`` and ``source, target, type,
 evidence`` required; the rest optional, in any order). Everything is checked before anything is built, and
 the first problem is a :class:`LoadError` with the file and line: unknown or missing columns, an empty
-required cell, an unknown kind/type/confidence/strength, a duplicate id or edge, an edge to a node that is
-not in ``nodes.csv``, a line that is not a number. Defaults: confidence ``stated``, strength ``hard``; when
-a file has no ``document``/``line`` columns, each row's provenance is the CSV file and row itself.
+required cell, an unknown kind/type/confidence/strength, an id that is not a slug, a duplicate id or edge,
+an edge to a node that is not in ``nodes.csv``, a line that is not a whole number from 1 to 10,000,000 (the
+rules of every importer: :mod:`loaders.validate`). Defaults: confidence ``stated``, strength ``hard``;
+when a file has no ``document``/``line`` columns, each row's provenance is the CSV file and row itself.
 
 >>> nodes = b"id,name,kind\\nportal,Portal,system\\nlogin,Login,external\\n"
 >>> edges = b"source,target,type,evidence,confidence\\nportal,login,AUTHENTICATES_WITH,Workshop 2024,curated\\n"
@@ -35,6 +36,7 @@ from graph.exports.tabular import (
     NODE_COLUMNS,
     NODE_REQUIRED,
     split_list,
+    unescape_formula,
 )
 from graph.model import (
     HOURS_FIELDS,
@@ -48,6 +50,7 @@ from graph.model import (
     Strength,
 )
 from loaders.errors import LoadError
+from loaders.validate import check_id, check_line, edge_name, show
 
 __all__ = ["MAX_CSV_BYTES", "is_edges_header", "read_csv_pair"]
 
@@ -105,14 +108,16 @@ class _Row:
         except DurationError as exc:
             raise LoadError(self.source, self.line, f"{column}: {exc}") from None
 
-    def number(self, column: str) -> int | None:
+    def number(self, column: str, what: str) -> int | None:
+        """A line number (1 to 10,000,000) of ``what`` (``node 'portal'``), or None when the cell is empty."""
         value = self.get(column)
         if value is None:
             return None
         try:
-            return int(value)
+            number = int(value)
         except ValueError:
             raise LoadError(self.source, self.line, f"{column} {value!r} is not a whole number") from None
+        return check_line(number, what, self.source, self.line)
 
     def items(self, column: str) -> tuple[str, ...]:
         return tuple(i.strip() for i in split_list(self.cells.get(column, "").strip()) if i.strip())
@@ -161,7 +166,8 @@ def _rows(data: bytes, source: str, known: Sequence[str], required: Sequence[str
                 continue
             if len(cells) != len(header):
                 raise LoadError(source, start, f"{len(cells)} cells, the header has {len(header)}")
-            yield _Row(source, start, dict(zip(header, cells, strict=True)), columns)
+            values = map(unescape_formula, cells)  # the quote the export put before a formula-like cell
+            yield _Row(source, start, dict(zip(header, values, strict=True)), columns)
             start = reader.line_num + 1
     except csv.Error as exc:
         raise LoadError(source, reader.line_num, f"malformed CSV: {exc}") from None
@@ -170,8 +176,9 @@ def _rows(data: bytes, source: str, known: Sequence[str], required: Sequence[str
 def _node(row: _Row) -> Node:
     has_provenance = "document" in row.columns or "line" in row.columns
     profile: dict[str, Any] = {f: row.hours(f) if f in HOURS_FIELDS else row.get(f) for f in STEWARDSHIP}
+    node_id = check_id(row.required("id"), row.source, row.line)
     return Node(
-        id=row.required("id"),
+        id=node_id,
         name=row.required("name"),
         kind=row.enum("kind", NodeKind),
         labels=tuple(row.enum_value(v, "labels", NodeKind) for v in row.items("labels")),
@@ -182,7 +189,7 @@ def _node(row: _Row) -> Node:
         owner=row.get("owner"),
         url=row.get("url"),
         document=row.get("document") if has_provenance else row.source,
-        line=row.number("line") if has_provenance else row.line,
+        line=row.number("line", f"node {show(node_id)}") if has_provenance else row.line,
         entry=row.get("entry"),
         **profile,
     )
@@ -190,15 +197,16 @@ def _node(row: _Row) -> Node:
 
 def _edge(row: _Row) -> Edge:
     has_provenance = "document" in row.columns or "line" in row.columns
+    source, target = row.required("source"), row.required("target")
     return Edge(
-        source=row.required("source"),
-        target=row.required("target"),
+        source=source,
+        target=target,
         type=row.enum("type", RelType),
         evidence=row.required("evidence"),
         confidence=row.enum("confidence", Confidence, Confidence.STATED),
         strength=row.enum("strength", Strength, Strength.HARD),
         document=row.get("document") if has_provenance else row.source,
-        line=row.number("line") if has_provenance else row.line,
+        line=row.number("line", edge_name(source, target)) if has_provenance else row.line,
         alt_group=row.get("alt_group"),
         scope=row.items("scope"),
         rule=row.get("rule"),

@@ -11,6 +11,12 @@ scope, rule, note, mode, tolerance, capability, also``
 List cells (``labels``, ``aliases``, ``scope``) join their items with ``|`` (a ``|`` or ``\\`` inside an
 item is escaped with ``\\``). An empty cell is "not stated".
 
+A cell a spreadsheet would run as a formula — one starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return (``=HYPERLINK(…)``, ``=cmd|' /C calc'!A0``) — is written with a single quote before it, as
+OWASP recommends against CSV injection: a spreadsheet shows it as text. So is one that starts with quotes
+before such a character, so that the importer (:mod:`loaders.tabular`), which takes exactly that one quote
+off again, gives back every value as it was ("-5" included): :func:`escape_formula`, :func:`unescape_formula`.
+
 >>> from graph.model import Edge, Node, NodeKind, Portfolio, RelType
 >>> p = Portfolio("demo", (Node("a", "A", NodeKind.SYSTEM, aliases=("Alpha", "A|1")),
 ...                        Node("b", "B", NodeKind.SYSTEM)), (Edge("a", "b", RelType.USES, "A uses B."),))
@@ -18,6 +24,8 @@ item is escaped with ``\\``). An empty cell is "not stated".
 a,A,system,system,Alpha|A\\|1,,,,,,,,,,,,,,,,
 >>> join_list(["x|y", "z"]), split_list("x\\\\|y|z")
 ('x\\\\|y|z', ['x|y', 'z'])
+>>> escape_formula("=cmd|' /C calc'!A0"), escape_formula("-5"), escape_formula("'=1"), escape_formula("'a")
+("'=cmd|' /C calc'!A0", "'-5", "''=1", "'a")
 """
 
 from __future__ import annotations
@@ -32,13 +40,16 @@ from graph.model import STEWARDSHIP, Portfolio
 __all__ = [
     "EDGE_COLUMNS",
     "EDGE_REQUIRED",
+    "FORMULA_STARTS",
     "LIST_COLUMNS",
     "NODE_COLUMNS",
     "NODE_REQUIRED",
+    "escape_formula",
     "join_list",
     "split_list",
     "to_edges_csv",
     "to_nodes_csv",
+    "unescape_formula",
 ]
 
 NODE_COLUMNS = (
@@ -101,6 +112,28 @@ def split_list(cell: str) -> list[str]:
     return items
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet runs a cell that starts so (OWASP)
+
+
+def _formula(cell: str) -> bool:
+    """Would a spreadsheet run the cell, once the quotes before it are taken off?"""
+    return cell.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def escape_formula(cell: str) -> str:
+    """The cell with a ``'`` before it when a spreadsheet would run it as a formula (see the module)."""
+    return "'" + cell if _formula(cell) else cell
+
+
+def unescape_formula(cell: str) -> str:
+    """The cell as it was before :func:`escape_formula`: the one ``'`` it added taken off.
+
+    >>> [unescape_formula(c) for c in ("'=1", "''=1", "'-5", "'a", "=1")]
+    ['=1', "'=1", '-5', "'a", '=1']
+    """
+    return cell[1:] if cell.startswith("'") and _formula(cell[1:]) else cell
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -112,9 +145,12 @@ def _cell(value: Any) -> str:
 def _table(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
+    # A lone "\r" ends a row for a spreadsheet but is not quoted with "\n" rows: a row with one is all quoted.
+    quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row[c]) for c in columns])
+        cells = [escape_formula(_cell(row[c])) for c in columns]
+        (quoted if any("\r" in c for c in cells) else writer).writerow(cells)
     return buf.getvalue()
 
 

@@ -42,7 +42,15 @@ def nodes(draw: st.DrawFn, node_id: str, kind: NodeKind) -> Node:
 
 @st.composite
 def portfolios(draw: st.DrawFn) -> Portfolio:
-    ids = draw(st.lists(TEXT, min_size=1, max_size=6, unique=True))
+    # ids are slugs, as every importer requires (issue 12, item 14)
+    ids = draw(
+        st.lists(
+            st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,2}", fullmatch=True),
+            min_size=1,
+            max_size=6,
+            unique=True,
+        )
+    )
     kinds = [draw(st.sampled_from(list(NodeKind))) for _ in ids]
     ns = tuple(draw(nodes(i, k)) for i, k in zip(ids, kinds, strict=True))
     actors = [n.id for n in ns if n.kind == NodeKind.ACTOR]

@@ -284,8 +284,8 @@ HOSTILE_PARAMETERS: dict[str, set[int]] = {
     "x' OR 1=1 RETURN n //": {404},
     "$rows {props} `labels`": {404},
     "x" * 10_000: {422},
-    "hint\x00\x07\x1b[31m": {404},
-    "hint\r\nX-Injected: 1": {404},
+    "hint\x00\x07\x1b[31m": {422},  # a control character in a name: refused, never stripped
+    "hint\r\nX-Injected: 1": {422},
     # Bidi controls fold away: it is hINT (400: a path from hINT to hINT; 422: there is no edge hINT → hINT).
     "\u202ehint\u202c": {200, 400, 422},
     "\u200f": {404},
