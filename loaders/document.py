@@ -186,8 +186,8 @@ _ENDS_NAME = re.compile(r"(?![\w-])(?! [A-ZÆØÅ])")
 
 
 def _occurrences(probe: str, text: str) -> int:
-    """How often ``probe`` stands in ``text`` as a name of its own — not as the start of a longer name ("ELSA"
-    in "ELSA Landoppgjør" says nothing of "ELSA Rinaintegrasjon")."""
+    """How often ``probe`` stands in ``text`` as a name of its own — not as the start of a longer name ("KASSA"
+    in "KASSA Oppgjør" says nothing of "KASSA Bankintegrasjon")."""
     n, i = 0, text.find(probe)
     while i >= 0:
         if (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_-")) and _ENDS_NAME.match(

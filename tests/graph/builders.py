@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from dataclasses import replace
 
 import networkx as nx
 
@@ -61,3 +62,18 @@ def build(edges: Iterable[Edge], nodes: Iterable[Node] = ()) -> nx.MultiDiGraph:
 def chain(*ids: str, **kw: object) -> list[Edge]:
     """Edges ``ids[0] -> ids[1] -> …`` with the same options."""
     return [edge(a, b, **kw) for a, b in itertools.pairwise(ids)]  # type: ignore[arg-type]
+
+
+def with_risk_profile(p: Portfolio, node_id: str) -> Portfolio:
+    """``p`` with every risk-assessment field set on ``node_id`` (criticality, recovery objectives, roles …)."""
+    profile = {
+        "criticality": "A",
+        "rto_hours": 4.0,
+        "rpo_hours": 0.25,
+        "mtd_hours": 48.0,
+        "administrator": "Seksjon X",
+        "operator": "Drift AS",
+        "hosting": "sky",
+        "fallback": "papir",
+    }
+    return p.with_(nodes=tuple(replace(n, **profile) if n.id == node_id else n for n in p.nodes))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from graph.exports.archimate import to_archimate
@@ -11,6 +9,7 @@ from graph.model import Confidence, NodeKind, Portfolio, RelType
 from loaders import LoadError, load_portfolio
 from loaders.archimate import read_archimate
 from tests.conftest import FIXTURES
+from tests.graph.builders import with_risk_profile
 from tests.schemas import ARCHIMATE, assert_valid_archimate, require
 
 HEAD = (
@@ -171,14 +170,7 @@ def test_an_edited_relationship_type_keeps_our_type_and_direction_from_the_new_o
 
 
 def test_criticality_recovery_objectives_and_roles_survive_the_round_trip() -> None:
-    seed = load_portfolio()
-    profiled = seed.with_(
-        nodes=tuple(
-            replace(n, criticality="A", rto_hours=4.0, rpo_hours=0.25, mtd_hours=48.0, administrator="Seksjon X",
-                    operator="Drift AS", hosting="sky", fallback="papir") if n.id == "praksisinfo" else n
-            for n in seed.nodes
-        )
-    )  # fmt: skip
+    profiled = with_risk_profile(load_portfolio(), "praksisinfo")
     back = read_archimate(to_archimate(profiled).encode(), "seed.xml")
     assert next(n for n in back.nodes if n.id == "praksisinfo") == next(
         n for n in profiled.nodes if n.id == "praksisinfo"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from graph.exports.tabular import to_edges_csv, to_nodes_csv
 from graph.model import Confidence, Edge, Node, NodeKind, Portfolio, RelType, Strength
 from loaders import LoadError, load_portfolio
 from loaders.tabular import read_csv_pair
+from tests.graph.builders import with_risk_profile
 
 NODES = b"""id,name,kind,aliases,owner
 portal,Innsynsportal,integration,Portalen|innsyn,Kommunen
@@ -152,13 +151,6 @@ def test_a_quoted_field_over_several_lines_keeps_the_line_it_starts_on() -> None
 
 
 def test_criticality_recovery_objectives_and_roles_survive_the_round_trip() -> None:
-    seed = load_portfolio()
-    profiled = seed.with_(
-        nodes=tuple(
-            replace(n, criticality="A", rto_hours=4.0, rpo_hours=0.25, mtd_hours=48.0, administrator="Seksjon X",
-                    operator="Drift AS", hosting="sky", fallback="papir") if n.id == "praksisinfo" else n
-            for n in seed.nodes
-        )
-    )  # fmt: skip
+    profiled = with_risk_profile(load_portfolio(), "praksisinfo")
     back = read_csv_pair(to_nodes_csv(profiled).encode(), "n.csv", to_edges_csv(profiled).encode(), "e.csv")
     assert back.nodes == profiled.nodes
