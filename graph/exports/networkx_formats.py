@@ -38,7 +38,7 @@ def _flat(attrs: dict[str, Any]) -> dict[str, Any]:
 
 def to_graphml(portfolio: Portfolio) -> str:
     """GraphML text that ``networkx.read_graphml(..., force_multigraph=True)`` reads back."""
-    G = to_networkx(portfolio)
+    G = to_networkx(portfolio, complete=True)
     flat = nx.MultiDiGraph(**_flat(G.graph))
     for n, d in G.nodes(data=True):
         flat.add_node(n, **_flat(d))
@@ -49,5 +49,5 @@ def to_graphml(portfolio: Portfolio) -> str:
 
 def to_node_link(portfolio: Portfolio) -> str:
     """networkx node-link JSON (``nodes``, ``edges`` with ``key``), lists kept as JSON arrays."""
-    data = nx.node_link_data(to_networkx(portfolio), edges="edges")
+    data = nx.node_link_data(to_networkx(portfolio, complete=True), edges="edges")
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
