@@ -95,6 +95,18 @@ MATCH (b:Node {id: row.target, revision: $revision})
 MERGE (a)-[r:{type}]->(b)
 SET r += row.props, r.revision = $revision
 """
+# Into a revision that has no node yet nothing can exist to merge with: CREATE, which does not scan the
+# relationships already at a node (MERGE does, so a hub with 100,000 edges made the load quadratic).
+CREATE_EDGES_TEMPLATE = """
+UNWIND $rows AS row
+MATCH (a:Node {id: row.source, revision: $revision})
+MATCH (b:Node {id: row.target, revision: $revision})
+CREATE (a)-[r:{type}]->(b)
+SET r = row.props, r.revision = $revision
+"""
+REVISION_STARTED: LiteralString = (
+    "MATCH (n:Node {revision: $revision}) RETURN count(n) > 0 AS started LIMIT 1"
+)
 MERGE_FINDINGS: LiteralString = """
 UNWIND $rows AS row
 MERGE (f:Finding {revision: $revision, seq: row.seq})
@@ -244,8 +256,9 @@ def node_row(node: Node, seq: int) -> dict[str, Any]:
 
 
 def edge_row(edge: Edge, seq: int) -> dict[str, Any]:
-    """An edge as an ``UNWIND`` row: endpoints, and every field but the ones the relationship itself holds."""
-    props = _without(edge.to_dict(), "source", "target", "type")
+    """An edge as an ``UNWIND`` row: endpoints, and the fields it states but the ones the relationship itself
+    holds (:meth:`Edge.graph_dict`: a field left out reads back as not stated)."""
+    props = _without(edge.graph_dict(), "source", "target", "type")
     return {"source": edge.source, "target": edge.target, "props": {**props, "seq": seq}}
 
 
@@ -415,7 +428,9 @@ class Neo4jStore:
         revision = portfolio.revision
         with self._writer_lock(f"load of revision {revision} ({portfolio.document})") as lease:
             previous = self.revision()
-            statements = self._write_statements(portfolio)
+            # A revision some earlier load began (and died in) is merged into; a fresh one is created.
+            started = self._driver.execute_query(REVISION_STARTED, revision=revision).records[0]["started"]
+            statements = self._write_statements(portfolio, fresh=not started)
             total = sum(len(rows) for _, rows in statements)
             done = 0
             with self._errors(f"load revision {revision}"), self._driver.session() as session:
@@ -481,8 +496,11 @@ class Neo4jStore:
             )
         lease.renewed = time.monotonic()
 
-    def _write_statements(self, portfolio: Portfolio) -> list[tuple[LiteralString, Sequence[dict[str, Any]]]]:
-        """Every batch of the load as (statement, rows): nodes grouped by labels, edges by type, findings."""
+    def _write_statements(
+        self, portfolio: Portfolio, *, fresh: bool = False
+    ) -> list[tuple[LiteralString, Sequence[dict[str, Any]]]]:
+        """Every batch of the load as (statement, rows): nodes grouped by labels, edges by type (created when
+        the revision is ``fresh``, else merged), findings."""
         out: list[tuple[LiteralString, Sequence[dict[str, Any]]]] = []
         by_labels: dict[tuple[NodeKind, ...], list[dict[str, Any]]] = {}
         for seq, node in enumerate(portfolio.nodes):
@@ -494,7 +512,8 @@ class Neo4jStore:
         for seq, edge in enumerate(portfolio.edges):
             by_type.setdefault(edge.type, []).append(edge_row(edge, seq))
         for rel, rows in by_type.items():
-            query = _trusted(MERGE_EDGES_TEMPLATE.replace("{type}", _rel_type(rel)))
+            template = CREATE_EDGES_TEMPLATE if fresh else MERGE_EDGES_TEMPLATE
+            query = _trusted(template.replace("{type}", _rel_type(rel)))
             out += [(query, batch) for batch in _batches(rows, self.batch_size)]
         findings = [finding_row(f, seq) for seq, f in enumerate(portfolio.findings)]
         out += [(MERGE_FINDINGS, batch) for batch in _batches(findings, self.batch_size)]

@@ -22,7 +22,11 @@ from tests.conftest import Neo4jServer
 SOURCE = Path(neo4j_store.__file__)
 TREE = ast.parse(SOURCE.read_text(encoding="utf-8"))
 KEYWORD = re.compile(r"\b(MATCH|MERGE|CREATE|DELETE|DETACH|SET|REMOVE|RETURN|UNWIND|CALL|WHERE|WITH|DROP)\b")
-SLOTS = {"MERGE_NODES_TEMPLATE": "{labels}", "MERGE_EDGES_TEMPLATE": "{type}"}
+SLOTS = {
+    "MERGE_NODES_TEMPLATE": "{labels}",
+    "MERGE_EDGES_TEMPLATE": "{type}",
+    "CREATE_EDGES_TEMPLATE": "{type}",
+}
 LABELS = "(?::(?:" + "|".join(k.label for k in NodeKind) + "))+"
 TYPES = "|".join(t.value for t in RelType)
 
