@@ -512,8 +512,10 @@ class Neo4jStore:
         for seq, edge in enumerate(portfolio.edges):
             by_type.setdefault(edge.type, []).append(edge_row(edge, seq))
         for rel, rows in by_type.items():
-            template = CREATE_EDGES_TEMPLATE if fresh else MERGE_EDGES_TEMPLATE
-            query = _trusted(template.replace("{type}", _rel_type(rel)))
+            if fresh:
+                query = _trusted(CREATE_EDGES_TEMPLATE.replace("{type}", _rel_type(rel)))
+            else:
+                query = _trusted(MERGE_EDGES_TEMPLATE.replace("{type}", _rel_type(rel)))
             out += [(query, batch) for batch in _batches(rows, self.batch_size)]
         findings = [finding_row(f, seq) for seq, f in enumerate(portfolio.findings)]
         out += [(MERGE_FINDINGS, batch) for batch in _batches(findings, self.batch_size)]
