@@ -50,6 +50,7 @@ import orjson
 __all__ = [
     "DEFAULT_CONFIDENCE",
     "HOURS_FIELDS",
+    "OPTIONAL_EDGE_FIELDS",
     "STEWARDSHIP",
     "Confidence",
     "Edge",
@@ -213,7 +214,8 @@ class Node:
         )
 
 
-_OPTIONAL_EDGE_FIELDS = (
+# An edge's fields after the six every edge has (see Edge.to_dict), in declaration order.
+OPTIONAL_EDGE_FIELDS = (
     "document",
     "line",
     "alt_group",
@@ -252,39 +254,39 @@ class Edge:
     def key(self) -> tuple[str, str, str]:
         return (self.source, self.target, self.type.value)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {  # the fields in order, as dataclasses.asdict would give them (see Node.to_dict)
+    def _required(self) -> dict[str, Any]:
+        """The fields every edge has, as plain values."""
+        return {
             "source": self.source,
             "target": self.target,
             "type": self.type._value_,
             "evidence": self.evidence,
             "confidence": self.confidence._value_,
             "strength": self.strength._value_,
-            "document": self.document,
-            "line": self.line,
-            "alt_group": self.alt_group,
-            "scope": list(self.scope),
-            "rule": self.rule,
-            "note": self.note,
-            "mode": self.mode,
-            "tolerance": self.tolerance,
-            "capability": self.capability,
-            "also": list(self.also),
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self._required()  # then the rest in order, as dataclasses.asdict would give them (Node.to_dict)
+        d.update(
+            document=self.document,
+            line=self.line,
+            alt_group=self.alt_group,
+            scope=list(self.scope),
+            rule=self.rule,
+            note=self.note,
+            mode=self.mode,
+            tolerance=self.tolerance,
+            capability=self.capability,
+            also=list(self.also),
+        )
+        return d
 
     def graph_dict(self) -> dict[str, Any]:
         """:meth:`to_dict` without the fields that are not stated (None, empty lists): the edge's data in the
         graph, where a million edges each carrying ten empty slots and two empty lists cost 300 MB.
         Readers use ``.get``; :meth:`from_dict` reads it back to the same edge."""
-        d: dict[str, Any] = {
-            "source": self.source,
-            "target": self.target,
-            "type": self.type._value_,
-            "evidence": self.evidence,
-            "confidence": self.confidence._value_,
-            "strength": self.strength._value_,
-        }
-        for name in _OPTIONAL_EDGE_FIELDS:
+        d = self._required()
+        for name in OPTIONAL_EDGE_FIELDS:
             value = getattr(self, name)
             if value is not None and value != ():
                 d[name] = list(value) if isinstance(value, tuple) else value

@@ -35,7 +35,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from graph.model import STEWARDSHIP, Portfolio
+from graph.model import OPTIONAL_EDGE_FIELDS, STEWARDSHIP, Portfolio
 
 __all__ = [
     "EDGE_COLUMNS",
@@ -69,24 +69,7 @@ NODE_COLUMNS = (
     *STEWARDSHIP,
 )
 NODE_REQUIRED = ("id", "name", "kind")
-EDGE_COLUMNS = (
-    "source",
-    "target",
-    "type",
-    "evidence",
-    "confidence",
-    "strength",
-    "document",
-    "line",
-    "alt_group",
-    "scope",
-    "rule",
-    "note",
-    "mode",
-    "tolerance",
-    "capability",
-    "also",
-)
+EDGE_COLUMNS = ("source", "target", "type", "evidence", "confidence", "strength", *OPTIONAL_EDGE_FIELDS)
 EDGE_REQUIRED = ("source", "target", "type", "evidence")
 LIST_COLUMNS = frozenset({"labels", "aliases", "scope", "also"})
 
