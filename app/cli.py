@@ -542,7 +542,7 @@ def serve(
     import uvicorn
 
     from app.main import create_app
-    from app.server import uvicorn_options
+    from app.server import responsive, uvicorn_options
     from app.settings import Settings
 
     overrides: dict[str, Any] = {}
@@ -552,6 +552,7 @@ def serve(
         overrides["portfolio"] = str(portfolio)
     settings = Settings(**overrides)
     err.print(f"eagraph: {settings.store} store, http://{host}:{port}/ (API docs: /docs)", highlight=False)
+    responsive()
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", **uvicorn_options())
 
 

@@ -17,12 +17,21 @@ What uvicorn offers against slow and idle clients, and what is used:
 from __future__ import annotations
 
 import asyncio
+import sys
 from typing import Any
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-__all__ = ["KEEP_ALIVE", "REQUEST_READ", "TimedH11Protocol", "timed_h11", "uvicorn_options"]
+__all__ = [
+    "KEEP_ALIVE",
+    "REQUEST_READ",
+    "SWITCH_INTERVAL",
+    "TimedH11Protocol",
+    "responsive",
+    "timed_h11",
+    "uvicorn_options",
+]
 
 KEEP_ALIVE = 5.0  # seconds an idle kept-alive connection stays open
 REQUEST_READ = 10.0  # seconds a client has to send a whole request (line, headers and body)
@@ -91,3 +100,17 @@ def timed_h11(request_read: float) -> type[TimedH11Protocol]:
 def uvicorn_options(*, keep_alive: float = KEEP_ALIVE, request_read: float = REQUEST_READ) -> dict[str, Any]:
     """Keyword arguments for ``uvicorn.run`` / ``uvicorn.Config`` beyond the app, host and port."""
     return {"http": timed_h11(request_read), "timeout_keep_alive": keep_alive, "server_header": False}
+
+
+SWITCH_INTERVAL = 0.0005  # seconds: how long a thread holding the interpreter waits before another may run
+
+
+def responsive() -> None:
+    """Hand the interpreter to a waiting thread every half millisecond instead of every five.
+
+    A build or reload is pure Python on a thread of its own for seconds at a large portfolio. A request
+    passes between the event loop and a worker thread several times, and each time it waits for the
+    interpreter to be handed over: at Python's default of 5 ms a cached answer that takes 3 ms when the
+    server is quiet took tens of milliseconds during a reload. The shorter interval costs the build little.
+    """
+    sys.setswitchinterval(SWITCH_INTERVAL)

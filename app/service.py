@@ -41,6 +41,7 @@ from graph.analysis import (
     impact,
 )
 from graph.edges import RANK
+from graph.errors import EagraphError
 from graph.exports import export
 from graph.impact import ImpactIndex
 from graph.model import Portfolio, paused_gc, to_networkx
@@ -54,6 +55,7 @@ log = logging.getLogger("eagraph.api")
 
 _SUMMARY = ("id", "name", "short", "kind", "labels", "aliases", "category")
 ANSWERS = 8  # computed impact answers kept per revision (each holds a few arrays of the graph's size)
+WARM = 16  # impact pages a new revision computes before it replaces the one answering
 PAGES = 512  # serialised impact pages kept per revision ...
 PAGE_BYTES = 128 * 1024 * 1024  # ... and at most this many bytes of them
 
@@ -83,6 +85,16 @@ class LRU(Generic[K, V]):
             if value is not None:
                 self._data.move_to_end(key)
             return value
+
+    def recent(self, n: int) -> list[K]:
+        """The keys of the ``n`` values used last, most recent first.
+
+        >>> cache: LRU[str, int] = LRU(3); cache.put("a", 1); cache.put("b", 2); _ = cache.get("a")
+        >>> cache.recent(5)
+        ['a', 'b']
+        """
+        with self._lock:
+            return list(reversed(self._data))[:n]
 
     def put(self, key: K, value: V) -> None:
         with self._lock:
@@ -121,6 +133,18 @@ class Snapshot:
             for rank in (RANK["inferred"], RANK["curated"]):  # the default question and its inferred flags
                 index.in_edges(rank)
             return cls(portfolio, G, Resolver(G), index)
+
+    def warm(self, previous: Snapshot | None) -> None:
+        """Ready this revision for what the previous one was asked: the name index, the index without batch
+        flows, and the :data:`WARM` impact pages asked for last, computed again here. A question that no
+        longer resolves (its node is gone) is skipped."""
+        with paused_gc():
+            self.resolver.complete()
+            if self.index.has_batch:
+                self.index.live()
+            for names, min_confidence, offset, limit, _ in previous._pages.recent(WARM) if previous else ():
+                with contextlib.suppress(EagraphError):
+                    self.impact_page(names, min_confidence, offset, limit)
 
     @property
     def revision(self) -> str:
@@ -315,16 +339,23 @@ class GraphService:
         portfolio = store.read()
         if current is not None and portfolio.revision == current.revision:
             return
-        self._snapshot = built = Snapshot.of(portfolio)
-        self._last_good.record(built)
+        built = Snapshot.of(portfolio)
+        if current is None:  # nothing answers yet: the first revision answers at once, then warms up
+            self._swap(built)
+            built.warm(None)
+        else:  # the previous revision answers until this one is as ready as it was
+            built.warm(current)
+            self._swap(built)
         del current, portfolio, built
         # A large graph is millions of long-lived objects: frozen, the cyclic collector stops walking them on
-        # every full collection. The previous snapshot was frozen too, and networkx graphs hold reference
-        # cycles (a graph and its cached views), so it is unfrozen and collected first, or every reload would
-        # keep the graph before it for ever.
-        gc.unfreeze()
-        gc.collect()
+        # every full collection. The snapshot replaced holds no reference cycle (graph.model.PortfolioGraph):
+        # it is freed, frozen or not, when the last request using it is done, and no full collection (seconds
+        # with every request waiting) is needed.
         gc.freeze()
+
+    def _swap(self, built: Snapshot) -> None:
+        self._snapshot = built
+        self._last_good.record(built)
 
     async def reload(self) -> LoadResult:
         """Parse the configured portfolio again and load it; a document that fails to parse changes nothing.

@@ -36,7 +36,9 @@ from __future__ import annotations
 
 import difflib
 import re
+import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import networkx as nx
@@ -47,6 +49,7 @@ from graph.model import fold
 __all__ = ["MAX_QUERY_LENGTH", "Resolver", "normalize", "resolve", "stem", "suggest"]
 
 MAX_QUERY_LENGTH = 200
+_fold = fold.__wrapped__  # every label of a landscape once: a bounded cache would only churn
 _WORD = re.compile(r"[^\W_]+")
 _SUFFIXES = ("ene", "en", "et", "a", "e")
 _MIN_STEM = 3
@@ -58,7 +61,7 @@ def normalize(text: str) -> str:
     >>> normalize("Nasjonale Kvalitetsindikatorer (NKI)"), normalize("tjenesteportal-for-helseaktor")
     ('nasjonale kvalitetsindikatorer nki', 'tjenesteportal for helseaktor')
     """
-    return " ".join(_WORD.findall(fold(text)))
+    return " ".join(_WORD.findall(_fold(text)))
 
 
 def stem(phrase: str) -> str:
@@ -109,24 +112,23 @@ def _check(query: object) -> str:
     return text
 
 
-class Resolver:
-    """Resolve user-typed names against one graph; build once per graph revision, then reuse.
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    """The name index: folded labels to node ids, exactly, stemmed and by stemmed first words."""
 
-    Parameters
-    ----------
-    G : networkx.MultiDiGraph
-        A graph built by :func:`graph.model.to_networkx`.
-    """
+    exact: dict[str, tuple[str, ...]]
+    stemmed: dict[str, tuple[str, ...]]
+    prefix: dict[str, tuple[str, ...]]
+    labels: tuple[tuple[str, str], ...]  # (folded label, node id), sorted: for search and suggestions
 
-    def __init__(self, G: nx.MultiDiGraph) -> None:
-        self._ids: frozenset[str] = frozenset(G.nodes)
+    @classmethod
+    def of(cls, G: nx.MultiDiGraph) -> _Tables:
         exact: dict[str, set[str]] = {}
         stemmed_: dict[str, set[str]] = {}
         prefix: dict[str, set[str]] = {}
         labels: set[tuple[str, str]] = set()
         for node_id, attrs in G.nodes(data=True):
-            for label in _labels(attrs, node_id):
-                key = normalize(label)
+            for key in {normalize(label) for label in _labels(attrs, node_id)}:  # name and entry often agree
                 if not key:
                     continue
                 labels.add((key, node_id))
@@ -136,10 +138,52 @@ class Resolver:
                 for k in range(1, len(stemmed)):
                     prefix.setdefault(" ".join(stemmed[:k]), set()).add(node_id)
         # Kept as sorted tuples: a one-element set is four times the size, and a landscape has 100,000 names.
-        self._exact = {k: _ordered(v) for k, v in exact.items()}
-        self._stemmed = {k: _ordered(v) for k, v in stemmed_.items()}
-        self._prefix = {k: _ordered(v) for k, v in prefix.items()}
-        self._labels: tuple[tuple[str, str], ...] = tuple(sorted(labels))
+        return cls(
+            {k: _ordered(v) for k, v in exact.items()},
+            {k: _ordered(v) for k, v in stemmed_.items()},
+            {k: _ordered(v) for k, v in prefix.items()},
+            tuple(sorted(labels)),
+        )
+
+
+class Resolver:
+    """Resolve user-typed names against one graph; build once per graph revision, then reuse.
+
+    A node id resolves at once; the name index is built on the first name that is not an id (at 100,000
+    nodes about two seconds), or ahead of it by :meth:`complete` (the API calls it on its builder thread
+    right after a new revision starts answering).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A graph built by :func:`graph.model.to_networkx`.
+    """
+
+    def __init__(self, G: nx.MultiDiGraph) -> None:
+        self._graph = G
+        self._ids: frozenset[str] = frozenset(G.nodes)
+        self._built: _Tables | None = None
+        self._lock = threading.Lock()
+
+    def complete(self) -> Resolver:
+        """Build the name index now, if no name has yet.
+
+        >>> from graph.examples import letters
+        >>> len(Resolver(letters()).complete()._tables.labels) > 11
+        True
+        """
+        _ = self._tables
+        return self
+
+    @property
+    def _tables(self) -> _Tables:
+        built = self._built
+        if built is None:
+            with self._lock:
+                if self._built is None:
+                    self._built = _Tables.of(self._graph)
+                built = self._built
+        return built
 
     def matches(self, query: str) -> tuple[str, ...]:
         """Every node id matching ``query`` at the first step that matches anything (sorted; may be empty).
@@ -153,7 +197,8 @@ class Resolver:
             return (text,)
         key = normalize(text)
         stemmed = stem(key)
-        for table, k in ((self._exact, key), (self._stemmed, stemmed), (self._prefix, stemmed)):
+        tables = self._tables
+        for table, k in ((tables.exact, key), (tables.stemmed, stemmed), (tables.prefix, stemmed)):
             found = table.get(k)
             if found:
                 return found
@@ -208,7 +253,7 @@ class Resolver:
         starts: list[tuple[str, str]] = []
         contains: list[tuple[str, str]] = []
         if key:
-            for label, node_id in self._labels:
+            for label, node_id in self._tables.labels:
                 if label.startswith(key):
                     starts.append((label, node_id))
                 elif key in label:
@@ -228,7 +273,7 @@ class Resolver:
             return ()
         ranked: list[tuple[float, str, str]] = []
         matcher = difflib.SequenceMatcher(b=key, autojunk=False)
-        for label, node_id in self._labels:
+        for label, node_id in self._tables.labels:
             if len(key) >= _MIN_STEM and key in label:
                 ranked.append((2.0 - len(key) / len(label), label, node_id))
                 continue

@@ -17,8 +17,8 @@ Revisions: a load is atomic to readers
 --------------------------------------
 Every row (node, relationship, finding) is stamped with the portfolio's revision (a content hash) and keyed
 by ``(id, revision)``, so a new revision is written *beside* the current one, batch by batch
-(``UNWIND $rows … MERGE``, one transaction per batch). Readers only read rows of the revision named by the
-``:Revision {current: true}`` node. When every batch is in, one transaction checks that the new revision is
+(``UNWIND $rows … MERGE``, one transaction per batch, ``writers`` of them in flight at once). Readers only
+read rows of the revision named by the ``:Revision {current: true}`` node. When every batch is in, one transaction checks that the new revision is
 complete (its counts equal the portfolio's) and flips ``current`` to it. Only then are the rows of other
 revisions deleted, by a statement that reads the current revision itself (so it can never delete the current
 one, nor anything when none is current). A load that fails midway never flips, skips the cleanup and so
@@ -44,7 +44,8 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, LiteralString, TypeVar
@@ -65,8 +66,12 @@ DEFAULT_RETRY_TIME = 15.0  # seconds the driver retries one transaction through 
 DEFAULT_CONNECTION_TIMEOUT = 10.0  # seconds one connection attempt may take
 DEFAULT_LOCK_LEASE = 60.0  # seconds a writer holds the lock without renewing it (renewed every third of it)
 DEFAULT_LOCK_WAIT = 300.0  # seconds a second writer waits for the first before giving up
-# Rows per UNWIND statement and transaction: 500 loaded 2,500 relationships/s here, 5,000 about 10,000.
+# Rows per UNWIND statement and transaction: 500 loaded 2,500 relationships/s here, 5,000 about 10,000 (before
+# the element-id lookups; 2,500 and 10,000 measure the same as 5,000 now, docs/scaling.md).
 DEFAULT_BATCH_SIZE = 5000
+# Transactions in flight at once, each in its own session: the client encodes the next batch while the server
+# writes this one.
+DEFAULT_WRITERS = 2
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 T = TypeVar("T")
@@ -82,28 +87,57 @@ SCHEMA: tuple[LiteralString, ...] = (
 )
 
 # --- writes: templates take only enum-derived labels and types ------------------------------------------
+# A node statement returns each node's element id: the edge statements find their endpoints by it.
 MERGE_NODES_TEMPLATE = """
 UNWIND $rows AS row
 MERGE (n:Node {id: row.id, revision: $revision})
 SET n += row.props
 SET n{labels}
+RETURN row.id AS id, elementId(n) AS node
 """
+# An edge row is a list (see EDGE_COLUMNS): the endpoints' element ids, then the properties in a fixed order,
+# None where the edge does not state one (a null property is not stored). Endpoints are found by element id
+# (a seek, no index: looked up by (id, revision) the planner, misled by the statistics of a database emptied
+# and filled again, scanned the revision index for every row, 25 million hits per 5,000 rows) and must be of
+# this revision: a row whose node is gone matches nothing, and the count check before the flip notices.
 MERGE_EDGES_TEMPLATE = """
 UNWIND $rows AS row
-MATCH (a:Node {id: row.source, revision: $revision})
-MATCH (b:Node {id: row.target, revision: $revision})
+MATCH (a) WHERE elementId(a) = row[0] AND a.revision = $revision
+MATCH (b) WHERE elementId(b) = row[1] AND b.revision = $revision
 MERGE (a)-[r:{type}]->(b)
-SET r += row.props, r.revision = $revision
+SET r = {revision: $revision, seq: row[2], evidence: row[3], confidence: row[4], strength: row[5],
+         document: row[6], line: row[7], alt_group: row[8], scope: row[9], rule: row[10], note: row[11],
+         mode: row[12], tolerance: row[13], capability: row[14], also: row[15]}
 """
 # Into a revision that has no node yet nothing can exist to merge with: CREATE, which does not scan the
-# relationships already at a node (MERGE does, so a hub with 100,000 edges made the load quadratic).
+# relationships already at a node (MERGE does, so a hub with 100,000 edges made the load quadratic). The
+# properties are part of the CREATE: no SET after it, so no Eager buffering of the whole batch.
 CREATE_EDGES_TEMPLATE = """
 UNWIND $rows AS row
-MATCH (a:Node {id: row.source, revision: $revision})
-MATCH (b:Node {id: row.target, revision: $revision})
-CREATE (a)-[r:{type}]->(b)
-SET r = row.props, r.revision = $revision
+MATCH (a) WHERE elementId(a) = row[0] AND a.revision = $revision
+MATCH (b) WHERE elementId(b) = row[1] AND b.revision = $revision
+CREATE (a)-[r:{type} {revision: $revision, seq: row[2], evidence: row[3], confidence: row[4],
+                      strength: row[5], document: row[6], line: row[7], alt_group: row[8], scope: row[9],
+                      rule: row[10], note: row[11], mode: row[12], tolerance: row[13],
+                      capability: row[14], also: row[15]}]->(b)
 """
+# What an edge row holds after its two endpoints, in the order the edge templates read it.
+EDGE_COLUMNS = (
+    "seq",
+    "evidence",
+    "confidence",
+    "strength",
+    "document",
+    "line",
+    "alt_group",
+    "scope",
+    "rule",
+    "note",
+    "mode",
+    "tolerance",
+    "capability",
+    "also",
+)
 REVISION_STARTED: LiteralString = (
     "MATCH (n:Node {revision: $revision}) RETURN count(n) > 0 AS started LIMIT 1"
 )
@@ -251,15 +285,20 @@ def _without(d: dict[str, Any], *keys: str) -> dict[str, Any]:
 
 
 def node_row(node: Node, seq: int) -> dict[str, Any]:
-    """A node as an ``UNWIND`` row: its key and every field (lists as lists; ``None`` removes a property)."""
-    return {"id": node.id, "props": {**node.to_dict(), "seq": seq}}
+    """A node as an ``UNWIND`` row: its key and every field it states (lists as lists). A field that is
+    ``None`` is left out: Neo4j stores no null, and a node of the same revision written before holds the
+    same fields (the revision is a hash of them), so there is nothing to remove."""
+    props = {k: v for k, v in node.to_dict().items() if v is not None}
+    return {"id": node.id, "props": {**props, "seq": seq}}
 
 
-def edge_row(edge: Edge, seq: int) -> dict[str, Any]:
-    """An edge as an ``UNWIND`` row: endpoints, and the fields it states but the ones the relationship itself
-    holds (:meth:`Edge.graph_dict`: a field left out reads back as not stated)."""
-    props = _without(edge.graph_dict(), "source", "target", "type")
-    return {"source": edge.source, "target": edge.target, "props": {**props, "seq": seq}}
+def edge_row(edge: Edge, seq: int, nodes: Mapping[str, str]) -> list[Any]:
+    """An edge as an ``UNWIND`` row: its endpoints' element ids (from ``nodes``, id to element id), then
+    :data:`EDGE_COLUMNS`, ``None`` where the edge states nothing (:meth:`Edge.graph_dict`: a field left out
+    reads back as not stated). Lists, not maps: no key is encoded, sent and decoded 95,000 times."""
+    props = edge.graph_dict()
+    props["seq"] = seq
+    return [nodes.get(edge.source), nodes.get(edge.target), *(props.get(k) for k in EDGE_COLUMNS)]
 
 
 def finding_row(finding: Finding, seq: int) -> dict[str, Any]:
@@ -346,6 +385,7 @@ class Neo4jStore:
         password: str | None,
         *,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        writers: int = DEFAULT_WRITERS,
         retry_time: float = DEFAULT_RETRY_TIME,
         connection_timeout: float = DEFAULT_CONNECTION_TIMEOUT,
         lock_lease: float = DEFAULT_LOCK_LEASE,
@@ -353,6 +393,9 @@ class Neo4jStore:
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        if writers < 1:
+            raise ValueError("writers must be at least 1")
+        self.writers = writers
         self.lock_lease = lock_lease
         self.lock_wait = lock_wait
         self.uri = uri
@@ -397,9 +440,18 @@ class Neo4jStore:
 
     @staticmethod
     def _write_batch(
-        tx: ManagedTransaction, query: LiteralString, rows: Sequence[dict[str, Any]], revision: str
-    ) -> None:
+        tx: ManagedTransaction, query: LiteralString, rows: Sequence[Any], revision: str
+    ) -> Sequence[Any]:
+        """Write a batch of edges or findings; the rows written."""
         tx.run(query, rows=rows, revision=revision).consume()
+        return rows
+
+    @staticmethod
+    def _write_nodes(
+        tx: ManagedTransaction, query: LiteralString, rows: Sequence[Any], revision: str
+    ) -> dict[str, str]:
+        """Write a batch of nodes; their ids and element ids."""
+        return {record["id"]: record["node"] for record in tx.run(query, rows=rows, revision=revision)}
 
     # --- the port ------------------------------------------------------------------------------------------
     def ping(self) -> None:
@@ -430,16 +482,25 @@ class Neo4jStore:
             previous = self.revision()
             # A revision some earlier load began (and died in) is merged into; a fresh one is created.
             started = self._driver.execute_query(REVISION_STARTED, revision=revision).records[0]["started"]
-            statements = self._write_statements(portfolio, fresh=not started)
-            total = sum(len(rows) for _, rows in statements)
+            total = len(portfolio.nodes) + len(portfolio.edges) + len(portfolio.findings)
             done = 0
-            with self._errors(f"load revision {revision}"), self._driver.session() as session:
-                for query, rows in statements:  # one transaction per batch, retried by the driver
-                    session.execute_write(self._write_batch, query, rows, revision)
-                    done += len(rows)
-                    self._renew(lease)
-                    if progress is not None:
-                        progress(done, total)
+
+            def committed(rows: int) -> None:
+                nonlocal done
+                done += rows
+                self._renew(lease)
+                if progress is not None:
+                    progress(done, total)
+
+            with self._errors(f"load revision {revision}"):
+                # Nodes first: the edge rows name their endpoints by the element ids the nodes got.
+                nodes: dict[str, str] = {}
+                for written in self._write_all(self._node_statements(portfolio), self._write_nodes, revision):
+                    nodes.update(written)
+                    committed(len(written))
+                edges = self._edge_statements(portfolio, nodes, fresh=not started)
+                for rows in self._write_all(edges, self._write_batch, revision):
+                    committed(len(rows))
             self._flip(portfolio, lease)
             self._cleanup(lease)
         return LoadResult(revision, len(portfolio.nodes), len(portfolio.edges), changed=previous != revision)
@@ -496,30 +557,60 @@ class Neo4jStore:
             )
         lease.renewed = time.monotonic()
 
-    def _write_statements(
-        self, portfolio: Portfolio, *, fresh: bool = False
-    ) -> list[tuple[LiteralString, Sequence[dict[str, Any]]]]:
-        """Every batch of the load as (statement, rows): nodes grouped by labels, edges by type (created when
-        the revision is ``fresh``, else merged), findings."""
-        out: list[tuple[LiteralString, Sequence[dict[str, Any]]]] = []
+    def _write_all(
+        self,
+        batches: Iterator[tuple[LiteralString, Sequence[Any]]],
+        work: Callable[[ManagedTransaction, LiteralString, Sequence[Any], str], T],
+        revision: str,
+    ) -> Iterator[T]:
+        """Write every batch, one retried transaction each, up to :attr:`writers` at a time; yield each
+        batch's result as it commits. Once one fails (or the caller stops), no more start: the ones in
+        flight finish, then the first failure is raised."""
+
+        def write(query: LiteralString, rows: Sequence[Any]) -> T:
+            with self._driver.session() as session:
+                return session.execute_write(work, query, rows, revision)
+
+        with ThreadPoolExecutor(self.writers, thread_name_prefix="eagraph-writer") as pool:
+            flight: set[Future[T]] = set()
+            try:
+                for query, rows in batches:
+                    if len(flight) >= self.writers:
+                        done, flight = wait(flight, return_when=FIRST_COMPLETED)
+                        yield from (future.result() for future in done)
+                    flight.add(pool.submit(write, query, rows))
+                while flight:
+                    done, flight = wait(flight, return_when=FIRST_COMPLETED)
+                    yield from (future.result() for future in done)
+            finally:
+                wait(flight)
+
+    def _node_statements(self, portfolio: Portfolio) -> Iterator[tuple[LiteralString, Sequence[Any]]]:
+        """The node batches as (statement, rows), grouped by labels."""
         by_labels: dict[tuple[NodeKind, ...], list[dict[str, Any]]] = {}
         for seq, node in enumerate(portfolio.nodes):
             by_labels.setdefault(node.labels, []).append(node_row(node, seq))
         for kinds, rows in by_labels.items():
             query = _trusted(MERGE_NODES_TEMPLATE.replace("{labels}", _labels(kinds)))
-            out += [(query, batch) for batch in _batches(rows, self.batch_size)]
-        by_type: dict[RelType, list[dict[str, Any]]] = {}
+            yield from ((query, batch) for batch in _batches(rows, self.batch_size))
+
+    def _edge_statements(
+        self, portfolio: Portfolio, nodes: Mapping[str, str], *, fresh: bool = False
+    ) -> Iterator[tuple[LiteralString, Sequence[Any]]]:
+        """The edge batches as (statement, rows), grouped by type (created when the revision is ``fresh``,
+        else merged), then the findings'. ``nodes`` maps node ids to the element ids the nodes were written
+        with."""
+        by_type: dict[RelType, list[list[Any]]] = {}
         for seq, edge in enumerate(portfolio.edges):
-            by_type.setdefault(edge.type, []).append(edge_row(edge, seq))
+            by_type.setdefault(edge.type, []).append(edge_row(edge, seq, nodes))
         for rel, rows in by_type.items():
             if fresh:
                 query = _trusted(CREATE_EDGES_TEMPLATE.replace("{type}", _rel_type(rel)))
             else:
                 query = _trusted(MERGE_EDGES_TEMPLATE.replace("{type}", _rel_type(rel)))
-            out += [(query, batch) for batch in _batches(rows, self.batch_size)]
+            yield from ((query, batch) for batch in _batches(rows, self.batch_size))
         findings = [finding_row(f, seq) for seq, f in enumerate(portfolio.findings)]
-        out += [(MERGE_FINDINGS, batch) for batch in _batches(findings, self.batch_size)]
-        return out
+        yield from ((MERGE_FINDINGS, batch) for batch in _batches(findings, self.batch_size))
 
     def _flip(self, portfolio: Portfolio, lease: _Lease) -> None:
         """In one transaction: check this writer still holds the lock and the new revision is complete, then

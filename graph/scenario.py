@@ -165,12 +165,22 @@ def edit_from_dict(d: Mapping[str, Any]) -> Edit:
         raise InvalidEdit(f"bad {op} edit: {err}") from None
 
 
-def _existing(H: nx.MultiDiGraph, source: str, target: str, key: str) -> dict[str, Any]:
+def _existing(H: nx.MultiDiGraph, source: str, target: str, key: str) -> Mapping[str, Any]:
     try:
-        data: dict[str, Any] = H.succ[source][target][key]
+        data: Mapping[str, Any] = H.succ[source][target][key]
     except KeyError:
         raise InvalidEdit(f"no edge {source} -{key}-> {target}") from None
     return data
+
+
+def _writable(H: nx.MultiDiGraph, source: str, target: str, key: str) -> dict[str, Any]:
+    """The edge's data as a dictionary of its own that an edit may change (the graph of
+    :func:`~graph.model.to_networkx` holds read-only edges)."""
+    data = _existing(H, source, target, key)
+    if isinstance(data, dict):
+        return data
+    mine = H._succ[source][target][key] = dict(data)  # _succ[u][v] and _pred[v][u] share one key dict
+    return mine
 
 
 def apply_edits(H: nx.MultiDiGraph, edits: Sequence[Edit]) -> None:
@@ -198,9 +208,9 @@ def apply_edits(H: nx.MultiDiGraph, edits: Sequence[Edit]) -> None:
         elif isinstance(e, SetStrength):
             if e.strength not in {s.value for s in Strength}:
                 raise InvalidEdit(f"strength must be hard or soft, not {e.strength!r}")
-            _existing(H, e.source, e.target, e.type)["strength"] = e.strength
+            _writable(H, e.source, e.target, e.type)["strength"] = e.strength
         else:
-            _existing(H, e.source, e.target, e.type)["alt_group"] = e.alt_group
+            _writable(H, e.source, e.target, e.type)["alt_group"] = e.alt_group
 
 
 def _relevant(G: nx.MultiDiGraph, seeds: Iterable[str]) -> set[str]:

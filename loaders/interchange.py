@@ -45,6 +45,7 @@ from loaders.validate import (
     check_graph,
     edge_from_dict,
     edge_name,
+    flat,
     nested_too_deeply,
     node_from_dict,
     show,
@@ -291,7 +292,7 @@ class _LeanNodeLink:
             return i + 1
         while True:
             value, i = self.scan(text, self._skip(i))
-            if nested_too_deeply(value, MAX_DEPTH - 2):  # below the top-level object and the array
+            if not flat(value) and nested_too_deeply(value, MAX_DEPTH - 2):  # below the object and array
                 raise _NotLean
             take(value)
             i = self._skip(i)

@@ -55,3 +55,34 @@ def test_pages_are_slices_of_the_whole_answer(seed: Portfolio) -> None:
     assert page["impacted"] == whole["impacted"][5:12]
     assert (page["total"], page["offset"], page["limit"]) == (len(whole["impacted"]), 5, 7)
     assert page["summary"] == whole["summary"]
+
+
+def test_trouble_crossing_alternatives_and_plain_nodes_by_turns_answers_as_the_reference() -> None:
+    # The sweep alternates: plain nodes in bulk, then the special ones one by one, then plain again. Here
+    # each special node (an alternatives group) sits between plain ones, so the answer needs several rounds.
+    from graph.model import Edge, Node, NodeKind, RelType, Strength
+
+    ids = ["db", "app", "gw", "site", "spare", "portal", "user"]
+    nodes = tuple(Node(i, i.title(), NodeKind.ACTOR if i == "user" else NodeKind.SYSTEM) for i in ids)
+    uses = RelType.USES
+    edges = (
+        Edge("app", "db", uses, "App bruker db."),
+        Edge("gw", "app", uses, "Gw bruker app.", alt_group="out"),
+        Edge("gw", "spare", uses, "Gw bruker spare.", alt_group="out"),
+        Edge("spare", "db", uses, "Spare bruker db."),
+        Edge("site", "gw", uses, "Site bruker gw."),
+        Edge("portal", "site", uses, "Portal bruker site.", alt_group="web"),
+        Edge("portal", "gw", uses, "Portal bruker gw.", alt_group="web", strength=Strength.SOFT),
+        Edge("user", "portal", uses, "User bruker portal."),
+    )
+    G = to_networkx(Portfolio("d", nodes, edges))
+    for level in ("inferred", "curated", "stated"):
+        _same(G, ["db"], level)
+    assert impact_states(G, ["db"]) == {
+        "app": "down",
+        "db": "down",
+        "gw": "down",
+        "portal": "down",
+        "site": "down",
+        "spare": "down",
+    }

@@ -221,3 +221,14 @@ def test_labels_and_relationship_types_come_only_from_the_enums() -> None:
         _labels(["Node`) DETACH DELETE (n"])  # type: ignore[list-item]
     with pytest.raises(ValueError, match="not a relation type"):
         _rel_type("USES")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("writers", [1, 3])
+def test_one_writer_or_several_at_once_load_the_same_graph(
+    neo4j_server: Neo4jServer, empty_neo4j: Driver, seed: Portfolio, writers: int
+) -> None:
+    with neo4j_server.store(batch_size=7) as store:
+        store.writers = writers
+        store.load(seed)
+        assert store.read() == seed
+        assert store.counts() == (len(seed.nodes), len(seed.edges))
