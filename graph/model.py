@@ -196,7 +196,7 @@ class Node:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Node:
+    def from_dict(cls, d: Mapping[str, Any]) -> Node:
         return cls(
             id=d["id"],
             name=d["name"],
@@ -491,8 +491,10 @@ def content_hash(nodes: Iterable[Node], edges: Iterable[Edge]) -> str:
 def to_networkx(portfolio: Portfolio, *, complete: bool = False) -> nx.MultiDiGraph:
     """The portfolio as a MultiDiGraph: node attributes are the node's fields, edges are keyed by type.
 
-    An edge's data leaves out the fields that are not stated (:meth:`Edge.graph_dict`); ``complete=True``
-    keeps every field, as the interchange exports write them.
+    An edge's data is the :class:`Edge` itself, read like a dictionary of the fields it states (what
+    :meth:`Edge.graph_dict` gives) and read-only: a million edges without a dictionary each. To change edge
+    data, work on ``G.copy()`` (its edges are dictionaries). ``complete=True`` gives every edge a dictionary
+    of every field, as the interchange exports write them. The graph is a :class:`PortfolioGraph`.
 
     >>> p = Portfolio("demo", (Node("a", "A", NodeKind.SYSTEM), Node("b", "B", NodeKind.SYSTEM)),
     ...               (Edge("a", "b", RelType.USES, "A uses B."),))

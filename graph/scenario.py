@@ -312,7 +312,7 @@ def scenario(
     keep = _relevant(G, [*failed, *(e.source for e in edits if isinstance(e, AddEdge))])
     keep |= {m for n in list(keep) for m in G.succ[n]}
     H = G.subgraph(keep).copy()
-    H.add_nodes_from((e.target, G.nodes[e.target]) for e in edits if isinstance(e, AddEdge))
+    H.add_nodes_from((e.target, dict(G.nodes[e.target])) for e in edits if isinstance(e, AddEdge))
     removed: set[tuple[str, str, str]] = set()
     for e in edits:  # edits of edges outside the copied part cannot change the outcome, but must still apply
         if not isinstance(e, AddEdge) and e.source not in keep:
