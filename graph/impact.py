@@ -239,32 +239,13 @@ class ImpactIndex:
     (11, ['brevtjeneste', 'helfo', 'helseaktor', 'praksisinfo'])
     """
 
-    def __init__(self, G: nx.MultiDiGraph, *, live: bool = False) -> None:
+    def __init__(self, G: nx.MultiDiGraph, *, live: bool = False, nodes: ImpactIndex | None = None) -> None:
         self.graph = G
         self.live_only = live  # leave out batch edges (see live())
-        ids = list(G._node)
-        self.ids: list[str] = ids
-        self.n = n = len(ids)
-        self.pos: dict[str, int] = {node: i for i, node in enumerate(ids)}
-        self.order = [0] * n  # position of each id in sorted order: ids compare as these ints
-        for k, i in enumerate(sorted(range(n), key=ids.__getitem__)):
-            self.order[i] = k
-        self.order_array = np.array(self.order, dtype=np.int64)
-        self.names: list[str] = []
-        self.kinds: list[str] = []
-        self.actor = bytearray(n)
-        for i, node in enumerate(ids):
-            attrs = G._node[node]
-            self.names.append(str(attrs.get("name") or node))
-            self.kinds.append(str(attrs.get("kind") or "system"))
-            if attrs.get("kind") == _ACTOR:
-                self.actor[i] = 1
-        self.kind_names = sorted(set(self.kinds))  # the kinds, and each node's as a position in them
-        kind_at = {k: c for c, k in enumerate(self.kind_names)}
-        self.kind_codes = np.array([kind_at[k] for k in self.kinds], dtype=np.int64)
-        self.actors = np.frombuffer(self.actor, dtype=np.bool_)
-        # Whether any node carries a criticality class or an RTO (a risk summary is worth computing)
-        self.has_risk = any(a.get("criticality") or a.get("rto_hours") is not None for a in G._node.values())
+        if nodes is not None:  # the same graph's nodes, read already: shared
+            self._share_nodes(nodes)
+        else:
+            self._read_nodes(G)
         self.special = bytearray(self.actor)
         self.out: dict[int, list[OutEdge]] = {}  # special nodes' out-edges
         self.uses: dict[int, tuple[tuple[int, int], ...]] = {}  # actors' targets and best ranks
@@ -316,6 +297,44 @@ class ImpactIndex:
         self._in: dict[int, _InEdges] = {}
         self._lock = threading.Lock()
 
+    def _read_nodes(self, G: nx.MultiDiGraph) -> None:
+        """Integer positions, sort order, names and kinds of the nodes of ``G``."""
+        ids = list(G._node)
+        self.ids: list[str] = ids
+        self.n = n = len(ids)
+        self.pos: dict[str, int] = {node: i for i, node in enumerate(ids)}
+        self.order = [0] * n  # position of each id in sorted order: ids compare as these ints
+        for k, i in enumerate(sorted(range(n), key=ids.__getitem__)):
+            self.order[i] = k
+        self.order_array = np.array(self.order, dtype=np.int64)
+        self.names: list[str] = []
+        self.kinds: list[str] = []
+        self.actor = bytearray(n)
+        for i, node in enumerate(ids):
+            attrs = G._node[node]
+            self.names.append(str(attrs.get("name") or node))
+            self.kinds.append(str(attrs.get("kind") or "system"))
+            if attrs.get("kind") == _ACTOR:
+                self.actor[i] = 1
+        self.kind_names = sorted(set(self.kinds))  # the kinds, and each node's as a position in them
+        kind_at = {k: c for c, k in enumerate(self.kind_names)}
+        self.kind_codes = np.array([kind_at[k] for k in self.kinds], dtype=np.int64)
+        self.actors = np.frombuffer(self.actor, dtype=np.bool_)
+        # Whether any node carries a criticality class or an RTO (a risk summary is worth computing)
+        self.has_risk = any(a.get("criticality") or a.get("rto_hours") is not None for a in G._node.values())
+
+    def _share_nodes(self, other: ImpactIndex) -> None:
+        """What :meth:`_read_nodes` would read, from an index of the same graph (never changed once read)."""
+        self.ids, self.n, self.pos, self.order = other.ids, other.n, other.pos, other.order
+        self.order_array, self.names, self.kinds, self.actor = (
+            other.order_array,
+            other.names,
+            other.kinds,
+            other.actor,
+        )
+        self.kind_names, self.kind_codes, self.actors = other.kind_names, other.kind_codes, other.actors
+        self.has_risk = other.has_risk
+
     def _uses(self, a: int, edges: list[OutEdge], nbrs: Mapping[str, Mapping[Any, Any]]) -> None:
         """Actor ``a``'s targets with the highest rank of its edges to each, and what it uses them for."""
         best: dict[int, int] = {}
@@ -334,7 +353,7 @@ class ImpactIndex:
         if self._live is None:
             with self._lock:
                 if self._live is None:
-                    self._live = ImpactIndex(self.graph, live=True)
+                    self._live = ImpactIndex(self.graph, live=True, nodes=self)
         return self._live
 
     def special_nodes(self) -> list[int]:

@@ -96,11 +96,6 @@ def _labels(attrs: dict[str, object], node_id: str) -> Iterable[str]:
         yield from (a for a in aliases if isinstance(a, str) and a)
 
 
-def _ordered(ids: set[str]) -> tuple[str, ...]:
-    """The ids as a sorted tuple (most names belong to one node: no sort for those)."""
-    return (next(iter(ids)),) if len(ids) == 1 else tuple(sorted(ids))
-
-
 def _check(query: object) -> str:
     if not isinstance(query, str):
         raise InvalidQuery(f"a name must be text, not {type(query).__name__}")
@@ -134,14 +129,23 @@ class _Tables:
                 labels.add((key, node_id))
                 exact.setdefault(key, set()).add(node_id)
                 stemmed = [_stem_word(w) for w in key.split()]  # stem(key), kept as words
-                stemmed_.setdefault(" ".join(stemmed), set()).add(node_id)
+                whole = " ".join(stemmed)
+                stemmed_.setdefault(key if whole == key else whole, set()).add(node_id)  # one string, not two
                 for k in range(1, len(stemmed)):
                     prefix.setdefault(" ".join(stemmed[:k]), set()).add(node_id)
         # Kept as sorted tuples: a one-element set is four times the size, and a landscape has 100,000 names.
+        alone: dict[str, tuple[str]] = {}  # one tuple per node for the names only it has, in every table
+
+        def ordered(ids: set[str]) -> tuple[str, ...]:
+            if len(ids) == 1:
+                (node_id,) = ids
+                return alone.setdefault(node_id, (node_id,))
+            return tuple(sorted(ids))
+
         return cls(
-            {k: _ordered(v) for k, v in exact.items()},
-            {k: _ordered(v) for k, v in stemmed_.items()},
-            {k: _ordered(v) for k, v in prefix.items()},
+            {k: ordered(v) for k, v in exact.items()},
+            {k: ordered(v) for k, v in stemmed_.items()},
+            {k: ordered(v) for k, v in prefix.items()},
             tuple(sorted(labels)),
         )
 

@@ -179,7 +179,10 @@ def _writable(H: nx.MultiDiGraph, source: str, target: str, key: str) -> dict[st
     data = _existing(H, source, target, key)
     if isinstance(data, dict):
         return data
-    mine = H._succ[source][target][key] = dict(data)  # _succ[u][v] and _pred[v][u] share one key dict
+    keyed = H._succ[source][target]
+    if not isinstance(keyed, dict):  # graph.model.OneEdge: read-only too
+        keyed = H._succ[source][target] = H._pred[target][source] = dict(keyed)
+    mine = keyed[key] = dict(data)  # _succ[u][v] and _pred[v][u] share one key dict
     return mine
 
 
