@@ -330,7 +330,8 @@ class GraphService:
         """One build, on the builder's thread: the store's current revision made into the current snapshot."""
         store = self.store
         if self._initial_load:
-            store.load(load_any(self.settings.portfolio))
+            with paused_gc():
+                store.load(load_any(self.settings.portfolio))
             self._initial_load = False
         revision = store.revision()
         current = self._snapshot
@@ -380,13 +381,14 @@ class GraphService:
         deadline = self._reloader.run_asked_at + self.settings.reload_timeout
         if time.monotonic() > deadline:  # waited behind a slow run longer than its callers wait
             raise ReloadTimeout("the reload waited too long for the one before it to finish")
-        portfolio = load_any(self.settings.portfolio)
-        if time.monotonic() > deadline:
-            raise ReloadTimeout(
-                f"reading {portfolio.document} took longer than {self.settings.reload_timeout:g} s "
-                "(EAGRAPH_RELOAD_TIMEOUT); nothing was loaded"
-            )
-        result = self.store.load(portfolio)
+        with paused_gc():  # a full collection now would walk the whole new portfolio, every request waiting
+            portfolio = load_any(self.settings.portfolio)
+            if time.monotonic() > deadline:
+                raise ReloadTimeout(
+                    f"reading {portfolio.document} took longer than {self.settings.reload_timeout:g} s "
+                    "(EAGRAPH_RELOAD_TIMEOUT); nothing was loaded"
+                )
+            result = self.store.load(portfolio)
         self._initial_load = False
         self._await_snapshot(deadline)
         return result

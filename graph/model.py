@@ -36,6 +36,7 @@ import functools
 import gc
 import hashlib
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -508,17 +509,30 @@ def to_networkx(portfolio: Portfolio, *, complete: bool = False) -> nx.MultiDiGr
         return _to_networkx(portfolio, complete)
 
 
+_PAUSES = 0  # threads inside paused_gc()
+_PAUSES_LOCK = threading.Lock()
+_WAS_ENABLED = True
+
+
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """No cyclic garbage collection while millions of acyclic dictionaries are made: each full collection
-    would walk all of them again (at a million edges that is most of the build time)."""
-    was = gc.isenabled()
-    gc.disable()
+    """No cyclic garbage collection while millions of acyclic objects are made: each full collection would
+    walk all of them again (at a million edges that is most of the build time, and on a serving process each
+    one is a pause every request waits out). Threads may pause at once: collection resumes when the last
+    one is done, if it was enabled when the first began."""
+    global _PAUSES, _WAS_ENABLED
+    with _PAUSES_LOCK:
+        if _PAUSES == 0:
+            _WAS_ENABLED = gc.isenabled()
+            gc.disable()
+        _PAUSES += 1
     try:
         yield
     finally:
-        if was:
-            gc.enable()
+        with _PAUSES_LOCK:
+            _PAUSES -= 1
+            if _PAUSES == 0 and _WAS_ENABLED:
+                gc.enable()
 
 
 def _uncached(view: Any) -> property:
@@ -568,10 +582,11 @@ def _to_networkx(portfolio: Portfolio, complete: bool) -> nx.MultiDiGraph:
             nodes[node_id], succ[node_id], pred[node_id] = d, {}, {}
     for e in portfolio.edges:
         u, v, key = e.source, e.target, e.type._value_
-        for end in (u, v):
-            if end not in nodes:
-                nodes[end], succ[end], pred[end] = {}, {}, {}
-        data: Mapping[str, Any] = e.to_dict() if complete else cast(Mapping[str, Any], e)
+        if u not in nodes:
+            nodes[u], succ[u], pred[u] = {}, {}, {}
+        if v not in nodes:
+            nodes[v], succ[v], pred[v] = {}, {}, {}
+        data: Mapping[str, Any] = e.to_dict() if complete else e  # type: ignore[assignment]
         keyed = succ[u].get(v)
         if keyed is None:
             succ[u][v] = pred[v][u] = OneEdge(key, data)
