@@ -53,7 +53,7 @@ from typing import Any, LiteralString, TypeVar
 from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
-from graph.model import Edge, Entry, Finding, Node, NodeKind, Portfolio, RelType
+from graph.model import OPTIONAL_EDGE_FIELDS, Edge, Entry, Finding, Node, NodeKind, Portfolio, RelType
 from graph.store import LoadResult, Progress, StoreUnavailable
 
 __all__ = ["COMMON_LABEL", "Neo4jStore"]
@@ -122,22 +122,7 @@ CREATE (a)-[r:{type} {revision: $revision, seq: row[2], evidence: row[3], confid
                       capability: row[14], also: row[15]}]->(b)
 """
 # What an edge row holds after its two endpoints, in the order the edge templates read it.
-EDGE_COLUMNS = (
-    "seq",
-    "evidence",
-    "confidence",
-    "strength",
-    "document",
-    "line",
-    "alt_group",
-    "scope",
-    "rule",
-    "note",
-    "mode",
-    "tolerance",
-    "capability",
-    "also",
-)
+EDGE_COLUMNS = ("seq", "evidence", "confidence", "strength", *OPTIONAL_EDGE_FIELDS)
 REVISION_STARTED: LiteralString = (
     "MATCH (n:Node {revision: $revision}) RETURN count(n) > 0 AS started LIMIT 1"
 )
