@@ -107,6 +107,15 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 Handler = Callable[[Request, Any], Awaitable[JSONResponse]]
 
 
+def _retry_later(kind: str, title: str, seconds: int) -> Handler:
+    """A handler answering a 503 problem of ``kind`` with the exception's message and ``Retry-After``."""
+
+    async def handler(request: Request, exc: Exception) -> JSONResponse:
+        return problem(request, 503, str(exc), kind=kind, title=title, headers={"Retry-After": str(seconds)})
+
+    return handler
+
+
 def _handlers() -> dict[type[Exception] | int, Handler]:
     async def not_found(request: Request, exc: NodeNotFound) -> JSONResponse:
         return problem(
@@ -147,46 +156,6 @@ def _handlers() -> dict[type[Exception] | int, Handler]:
             errors=errors,
         )
 
-    async def unavailable(request: Request, exc: StoreUnavailable) -> JSONResponse:
-        return problem(
-            request,
-            503,
-            str(exc),
-            kind="store-unavailable",
-            title="Store unavailable",
-            headers={"Retry-After": "5"},
-        )
-
-    async def building(request: Request, exc: GraphBuilding) -> JSONResponse:
-        return problem(
-            request,
-            503,
-            str(exc),
-            kind="graph-building",
-            title="Graph being built",
-            headers={"Retry-After": "1"},
-        )
-
-    async def unreadable(request: Request, exc: LoadError) -> JSONResponse:
-        return problem(
-            request,
-            503,
-            str(exc),
-            kind="portfolio-unreadable",
-            title="Portfolio unreadable",
-            headers={"Retry-After": "30"},
-        )
-
-    async def reload_timeout(request: Request, exc: ReloadTimeout) -> JSONResponse:
-        return problem(
-            request,
-            503,
-            str(exc),
-            kind="reload-timeout",
-            title="Reload timed out",
-            headers={"Retry-After": "30"},
-        )
-
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else None
         return problem(request, exc.status_code, detail, headers=exc.headers)
@@ -201,10 +170,10 @@ def _handlers() -> dict[type[Exception] | int, Handler]:
         InvalidQuery: invalid_query,
         InvalidEdit: invalid_edit,
         RequestValidationError: invalid_request,
-        StoreUnavailable: unavailable,
-        GraphBuilding: building,
-        LoadError: unreadable,
-        ReloadTimeout: reload_timeout,
+        StoreUnavailable: _retry_later("store-unavailable", "Store unavailable", 5),
+        GraphBuilding: _retry_later("graph-building", "Graph being built", 1),
+        LoadError: _retry_later("portfolio-unreadable", "Portfolio unreadable", 30),
+        ReloadTimeout: _retry_later("reload-timeout", "Reload timed out", 30),
         StarletteHTTPException: http_error,
         Exception: internal,
     }
