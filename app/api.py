@@ -162,12 +162,34 @@ def list_nodes(
             openapi_examples=_name_examples("hint", "portal", "elsa"),
         ),
     ] = None,
+    source: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=100,
+            pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+            description="Only nodes this source (an id of `/sources`) describes or mentions.",
+        ),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> schemas.NodePage:
-    found = snap.find(kind=kind, q=q)
+    found = snap.find(kind=kind, q=q, source=source)
     items = [schemas.NodeSummary.model_validate(snap.node(n, summary=True)) for n in found[offset:][:limit]]
     return schemas.NodePage(**snap.stamp, total=len(found), limit=limit, offset=offset, items=items)
+
+
+@reads.get(
+    "/sources",
+    summary="The sources the graph was made of",
+    description="Each source (a document of one organisation): its id, document, organisation, the SHA-256 "
+    "of its file, how many nodes and edges it describes or mentions, and the revision that loaded it and "
+    "when (for sources loaded one by one with `eagraph load FILE…`).",
+    tags=["sources"],
+)
+def list_sources(snap: Snap, service: Service) -> schemas.Sources:
+    items = [schemas.SourceInfo.model_validate(s) for s in snap.sources(service.loaded_sources())]
+    return schemas.Sources(**snap.stamp, items=items)
 
 
 @reads.get(

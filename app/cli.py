@@ -11,7 +11,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -31,10 +31,22 @@ from graph.analysis import EagraphError, Impact, Resolver
 from graph.durations import show as show_hours
 from graph.exports import FORMATS, export
 from graph.model import DEFAULT_CONFIDENCE, Confidence, Edge, Portfolio, to_networkx
-from graph.store import StoreUnavailable
+from graph.store import Change, GraphStore, LoadResult, SourcePart, StoreUnavailable
+from graph.store import Progress as Progress_
 from graph.stores import open_store
 from loaders import LoadError
-from loaders.interchange import load_any
+from loaders.files import read_head
+from loaders.interchange import load_any, load_one
+from loaders.manifest import is_manifest, open_manifest
+from loaders.sources import (
+    Resolution,
+    Source,
+    combine,
+    file_hash,
+    portfolio_sources,
+    resolutions_of,
+    source_id_of,
+)
 
 cli = typer.Typer(
     name="eagraph",
@@ -139,7 +151,7 @@ def _parse_tables(p: Portfolio) -> None:
             names[e.target] + extra,
             e.confidence.value,
             _loss_rule(e, groups),
-            f"{e.document}:{e.line}",
+            where(e.document, e.page, e.line),
             e.evidence if len(e.evidence) < 120 else e.evidence[:117] + "…",
         )
     out.print(edges)
@@ -153,17 +165,18 @@ def _parse_tables(p: Portfolio) -> None:
 
 @cli.command()
 def parse(
-    path: Annotated[
-        Path | None,
+    paths: Annotated[
+        list[Path] | None,
         typer.Argument(
-            help="A portfolio document, or any file --portfolio takes (default: the shipped seed + overlay)."
+            help="Portfolio documents (text, PDF, Word, Excel), a manifest (portfolio.yaml), or any file "
+            "--portfolio takes; several are merged into one graph (default: the shipped seed + overlay).",
         ),
     ] = None,
     overlay: OverlayOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Parse a portfolio document into nodes, evidence-backed edges and data-quality findings."""
-    p = load_any(path, overlay)
+    """Parse portfolio documents into nodes, evidence-backed edges and data-quality findings."""
+    p = load_any(paths or None, overlay)
     if as_json:
         print_json(p.to_dict())
     else:
@@ -197,10 +210,24 @@ def _evidence(path: analysis.Path) -> str:
     """Every hop's sentence, numbered, with where it was read."""
     lines = []
     for k, hop in enumerate(path.hops, 1):
-        where = f"{hop.document}:{hop.line}" if hop.line else hop.document or ""
         number = f"{k}. " if len(path.hops) > 1 else ""
-        lines.append(f"{number}“{hop.evidence}” ({where}, {hop.confidence})")
+        lines.append(
+            f"{number}“{hop.evidence}” ({where(hop.document, hop.page, hop.line)}, {hop.confidence})"
+        )
+    documents = list(dict.fromkeys(h.document for h in path.hops if h.document))
+    if len(documents) > 1:
+        lines.append(f"(crosses sources: {' → '.join(documents)})")
     return "\n".join(lines)
+
+
+def where(document: str | None, page: int | None, line: int | None) -> str:
+    """Where a sentence was read: ``doc.txt:12``, ``doc.pdf p. 3:12``, or the document alone.
+
+    >>> where("a.pdf", 3, 12), where("a.txt", None, 7), where("a.txt", None, None)
+    ('a.pdf p. 3:12', 'a.txt:7', 'a.txt')
+    """
+    at = f"{document or ''}{f' p. {page}' if page else ''}"
+    return f"{at}:{line}" if line else at
 
 
 def _loss_rule(e: Edge, groups: dict[tuple[str, str], list[str]]) -> str:
@@ -335,7 +362,11 @@ def _reach(node: str, portfolio: Path | None, overlay: Path | None, depth: int |
         hop = r.via
         chain = f"{_name(G, hop.source)} —{hop.type}→ {_name(G, hop.target)}"
         t.add_row(
-            str(r.distance), r.name, r.kind, chain, f"“{hop.evidence}” (line {hop.line}, {hop.confidence})"
+            str(r.distance),
+            r.name,
+            r.kind,
+            chain,
+            f"“{hop.evidence}” ({where(hop.document, hop.page, hop.line)}, {hop.confidence})",
         )
     out.print(t)
 
@@ -388,7 +419,7 @@ def path(
         out.print(f"\n[bold]{_chain(G, p)}[/]")
         for hop in p.hops:
             out.print(f"  {_name(G, hop.source)} —{hop.type}→ {_name(G, hop.target)}: “{hop.evidence}” "
-                      f"({hop.document}:{hop.line}, {hop.confidence}, {hop.strength})", highlight=False)  # fmt: skip
+                      f"({where(hop.document, hop.page, hop.line)}, {hop.confidence}, {hop.strength})", highlight=False)  # fmt: skip
 
 
 @cli.command()
@@ -475,21 +506,69 @@ def cycles(
     for c in result.cycles:
         out.print(" → ".join(_name(G, n) for n in (*c.nodes, c.nodes[0])))
         for hop in c.path.hops:
-            out.print(f"  {hop.type}: “{hop.evidence}” (line {hop.line})", highlight=False)
+            out.print(
+                f"  {hop.type}: “{hop.evidence}” ({where(hop.document, hop.page, hop.line)})", highlight=False
+            )
 
 
-@cli.command()
-def load(portfolio: PortfolioOpt = None, overlay: OverlayOpt = None, neo4j_uri: Neo4jUriOpt = None) -> None:
-    """Load a portfolio into Neo4j as a new revision (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD).
+def _as_parts(
+    current: tuple[SourcePart, ...], store: GraphStore
+) -> tuple[tuple[SourcePart, ...], tuple[Resolution, ...]]:
+    """The current source parts and decisions; a graph loaded whole is one source, so loading another source
+    beside it keeps it."""
+    try:
+        whole = store.read()
+    except LookupError:
+        return current, ()
+    if current:
+        return current, resolutions_of(whole)
+    ref = portfolio_sources(whole)[0]
+    return (SourcePart(ref.id, whole.document, None, None, whole.revision, "", whole),), ()
 
-    Readers keep the previous revision until the new one is complete; loading the same document again
-    changes nothing.
-    """
-    settings = Settings(store="neo4j")
-    if neo4j_uri is not None:
-        settings = settings.model_copy(update={"neo4j_uri": neo4j_uri})
-    parsed = load_any(portfolio or settings.portfolio, overlay)
-    started = time.perf_counter()
+
+def _source_change(files: Sequence[Path], overlay: Path | None, store: GraphStore) -> Change:
+    """What loading ``files`` as sources does to a store's parts: each file (or each source of a manifest)
+    adds or replaces the source of its id; the others stay. Every file is parsed before the store is asked."""
+    add: list[tuple[Source, Portfolio, str | None]] = []
+    decisions: list[Resolution] = []
+    finishes: list[Callable[[Portfolio], Portfolio]] = []
+    for path in files:
+        if is_manifest(path, read_head(path)):
+            manifest = open_manifest(path, load_one)
+            add += manifest.parts
+            decisions += manifest.decisions
+            finishes.append(manifest.finish)
+        else:
+            add.append(
+                (
+                    Source(source_id_of(path.name), str(path)),
+                    load_any(path, overlay),
+                    file_hash(path.read_bytes()),
+                )
+            )
+    ids = [s.id for s, _, _ in add]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise LoadError(", ".join(map(str, files)), None, f"two sources have the id {twice[0]!r}")
+
+    def change(current: tuple[SourcePart, ...]) -> tuple[Portfolio, tuple[SourcePart, ...]]:
+        parts, before = _as_parts(current, store)
+        chosen = decisions or list(before)
+
+        def finish(p: Portfolio) -> Portfolio:
+            for f in finishes:
+                p = f(p)
+            return p
+
+        return combine(parts, add, decisions=chosen, finish=finish)
+
+    return change
+
+
+def _into_store(
+    settings: Settings, what: str, run: Callable[[GraphStore, Progress_], LoadResult]
+) -> LoadResult:
+    """Run a write against the configured Neo4j store with a progress bar; the store closed after."""
     store = open_store(settings)
     try:
         store.ping()  # fail in one line before a progress bar is drawn
@@ -501,19 +580,142 @@ def load(portfolio: PortfolioOpt = None, overlay: OverlayOpt = None, neo4j_uri: 
             console=err,
             transient=True,
         ) as bar:
-            task = bar.add_task(parsed.document, total=None)
-            result = store.load(
-                parsed, progress=lambda done, total: bar.update(task, completed=done, total=total)
-            )
+            task = bar.add_task(what, total=None)
+            return run(store, lambda done, total: bar.update(task, completed=done, total=total))
     finally:
         store.close()
+
+
+def _neo4j_settings(neo4j_uri: str | None) -> Settings:
+    settings = Settings(store="neo4j")
+    if neo4j_uri is not None:
+        settings = settings.model_copy(update={"neo4j_uri": neo4j_uri})
+    return settings
+
+
+@cli.command()
+def load(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Sources to load: each document (or each source of a manifest) adds or replaces the source "
+            "of its id (the file name without extension); the sources already loaded stay.",
+        ),
+    ] = None,
+    portfolio: PortfolioOpt = None,
+    overlay: OverlayOpt = None,
+    neo4j_uri: Neo4jUriOpt = None,
+) -> None:
+    """Load into Neo4j as a new revision (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD).
+
+    With --portfolio (or nothing: the seed) the graph is replaced by that portfolio; with FILES each one is a
+    source merged with the sources loaded before (see `eagraph sources`, `eagraph unload`). Readers keep the
+    previous revision until the new one is complete; loading the same documents again changes nothing.
+    """
+    settings = _neo4j_settings(neo4j_uri)
+    started = time.perf_counter()
+    if files:
+        if portfolio is not None:
+            raise LoadError(str(portfolio), None, "give source files or --portfolio, not both")
+        what = ", ".join(p.name for p in files)
+
+        def run(store: GraphStore, progress: Progress_) -> LoadResult:
+            return store.update(_source_change(files, overlay, store), progress=progress)
+
+        result = _into_store(settings, what, run)
+        findings = "sources merged"
+    else:
+        path = portfolio or settings.portfolio
+        if path is not None and is_manifest(Path(path), read_head(Path(path))):
+            manifest = open_manifest(Path(path), load_one)
+            change: Change = lambda _: combine(  # noqa: E731 - one expression
+                (), manifest.parts, decisions=manifest.decisions, finish=manifest.finish
+            )
+            result = _into_store(
+                settings, Path(path).name, lambda store, pr: store.update(change, progress=pr)
+            )
+            findings = "sources merged"
+        else:
+            parsed = load_any(path, overlay)
+            result = _into_store(settings, parsed.document, lambda store, pr: store.load(parsed, progress=pr))
+            findings = f"{len(parsed.findings)} findings"
     state = "new revision" if result.changed else "unchanged"
     out.print(
         f"{settings.neo4j_uri}: revision {result.revision} ({state}): {result.nodes} nodes, {result.edges} edges, "
-        f"{len(parsed.findings)} findings in {time.perf_counter() - started:.1f}s",
+        f"{findings} in {time.perf_counter() - started:.1f}s",
         highlight=False,
         soft_wrap=True,
     )
+
+
+@cli.command()
+def unload(
+    source: Annotated[str, typer.Argument(help="The id of the source to remove (see `eagraph sources`).")],
+    neo4j_uri: Neo4jUriOpt = None,
+) -> None:
+    """Remove one source from the graph in Neo4j: a new revision of the other sources, merged again."""
+    settings = _neo4j_settings(neo4j_uri)
+
+    def run(store: GraphStore, progress: Progress_) -> LoadResult:
+        def change(current: tuple[SourcePart, ...]) -> tuple[Portfolio, tuple[SourcePart, ...]]:
+            parts, decisions = _as_parts(current, store)
+            try:
+                return combine(parts, remove=[source], decisions=decisions)
+            except LookupError as exc:
+                raise LoadError("unload", None, str(exc)) from None
+
+        return store.update(change, progress=progress)
+
+    result = _into_store(settings, source, run)
+    out.print(
+        f"{settings.neo4j_uri}: revision {result.revision}: {source} unloaded; {result.nodes} nodes, "
+        f"{result.edges} edges",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@cli.command()
+def sources(
+    portfolio: PortfolioOpt = None,
+    store_choice: Annotated[
+        bool, typer.Option("--neo4j", help="List what Neo4j holds (NEO4J_URI …) instead of --portfolio's.")
+    ] = False,
+    neo4j_uri: Neo4jUriOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The sources of the graph: id, document, organisation, file hash, the revision that loaded it, when."""
+    rows: list[dict[str, Any]]
+    if store_choice or neo4j_uri is not None:
+        store = open_store(_neo4j_settings(neo4j_uri))
+        try:
+            parts = store.sources()
+            whole = store.read() if not parts else None
+        finally:
+            store.close()
+        rows = [{k: v for k, v in part.to_dict().items() if k != "portfolio"} for part in parts]
+        if whole is not None:
+            rows = [
+                {**r.to_dict(), "revision": whole.revision, "loaded_at": None}
+                for r in portfolio_sources(whole)
+            ]
+    else:
+        p = load_any(portfolio, None)
+        rows = [{**r.to_dict(), "revision": p.revision, "loaded_at": None} for r in portfolio_sources(p)]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "document", "organisation", "sha256", "revision", "loaded at", title="Sources")
+    for r in rows:
+        table.add_row(
+            r["id"],
+            r["document"],
+            r.get("organisation") or "",
+            (r.get("sha256") or "")[:12],
+            r["revision"],
+            r.get("loaded_at") or "",
+        )
+    out.print(table)
 
 
 class StoreChoice(StrEnum):

@@ -60,6 +60,9 @@ class Hop(Model):
         description="How the source's need is met; a batch flow lost delays the source rather than downs it."
     )
     tolerance: str | None = Field(description="How long the source can wait for a batch flow, when known.")
+    page: int | None = Field(
+        None, description="The PDF page the sentence is on; ``line`` is then on that page."
+    )
 
 
 class EvidencePath(Model):
@@ -80,6 +83,23 @@ class NodeSummary(Model):
     labels: list[NodeKind]
     aliases: list[str]
     category: str | None
+
+
+class SourceInfo(Model):
+    id: str = Field(examples=["hdir"])
+    document: str = Field(examples=["hdir-systemportefolje-2023.txt"])
+    organisation: str | None = Field(examples=["Helsedirektoratet"])
+    sha256: str | None = Field(description="Of the file's bytes, when it was read from one.")
+    nodes: int = Field(description="Nodes this source describes or mentions.")
+    edges: int = Field(description="Edges read from this source's document.")
+    revision: str = Field(description="The revision that loaded this source.")
+    loaded_at: str | None = Field(description="When it was loaded (ISO 8601), for sources loaded one by one.")
+
+
+class Sources(Model):
+    revision: Revision
+    stale: Stale
+    items: list[SourceInfo]
 
 
 class NodePage(Model):
@@ -115,6 +135,13 @@ class NodeDetail(NodeSummary):
     mtd_hours: float | None = Field(None, description="Maximum tolerable downtime, hours.")
     hosting: str | None = None
     fallback: str | None = Field(None, description="The manual routine when the system is down.")
+    page: int | None = Field(None, description="The PDF page the entry is on; ``line`` is then on that page.")
+    sources: list[str] = Field(
+        default_factory=list, description="The ids of the sources (documents) that describe or mention it."
+    )
+    descriptions: list[str] = Field(
+        default_factory=list, description="'source: text' for each source, when several describe the entry."
+    )
     dependencies: list[Reached] = Field(description="What this node depends on directly.")
     dependents: list[Reached] = Field(description="What depends on this node directly.")
     revision: Revision
@@ -153,6 +180,10 @@ class ImpactedNode(Model):
     down_for: list[str]
     degraded_for: list[str]
     degraded_by: list[str]
+    documents: list[str] = Field(
+        description="The documents the explanation's evidence comes from, in path order; more than one: the "
+        "explanation crosses from one source's portfolio to another's."
+    )
 
 
 class Loss(Model):

@@ -45,9 +45,10 @@ from graph.errors import EagraphError
 from graph.exports import export
 from graph.impact import ImpactIndex
 from graph.model import Portfolio, paused_gc, to_networkx
-from graph.store import GraphStore, LoadResult, StoreUnavailable
+from graph.store import GraphStore, LoadResult, SourcePart, StoreUnavailable
 from graph.stores import open_store
 from loaders.interchange import load_any
+from loaders.sources import portfolio_sources
 
 __all__ = ["LRU", "GraphBuilding", "GraphService", "Rebuilder", "ReloadTimeout", "Snapshot", "outcome"]
 
@@ -186,12 +187,46 @@ class Snapshot:
     def resolve_all(self, names: Iterable[str]) -> tuple[str, ...]:
         return self.resolver.resolve_all(names)
 
-    def find(self, *, kind: str | None = None, q: str | None = None) -> list[str]:
-        """Node ids with label ``kind`` matching the search ``q`` (best first), or all sorted by id."""
+    def find(self, *, kind: str | None = None, q: str | None = None, source: str | None = None) -> list[str]:
+        """Node ids with label ``kind`` from ``source`` matching the search ``q`` (best first), or all sorted
+        by id."""
         ids = self.resolver.search(q) if q is not None else tuple(sorted(self.graph.nodes))
-        if kind is None:
-            return list(ids)
-        return [n for n in ids if kind in (self.graph.nodes[n].get("labels") or ())]
+        nodes = self.graph.nodes
+        if kind is not None:
+            ids = [n for n in ids if kind in (nodes[n].get("labels") or ())]
+        if source is not None:
+            only = len(self.sources()) == 1 and self.sources()[0]["id"] == source  # one source: every node
+            ids = [n for n in ids if only or source in (nodes[n].get("sources") or ())]
+        return list(ids)
+
+    def sources(self, loaded: tuple[SourcePart, ...] = ()) -> list[dict[str, Any]]:
+        """Each source of this revision: id, document, organisation, file hash, the nodes and edges it
+        describes or mentions, and (from ``loaded``, the store's parts) the revision that loaded it and when."""
+
+        def compute() -> list[dict[str, Any]]:
+            refs = portfolio_sources(self.portfolio)
+            nodes = {r.id: 0 for r in refs}
+            for n in self.portfolio.nodes:
+                for s in n.sources or (refs[0].id,):
+                    nodes[s] = nodes.get(s, 0) + 1
+            edges = {r.document: 0 for r in refs}
+            for e in self.portfolio.edges:
+                key = e.document if e.document in edges else refs[0].document
+                edges[key] += 1
+            return [
+                {**r.to_dict(), "nodes": nodes.get(r.id, 0), "edges": edges.get(r.document, 0)} for r in refs
+            ]
+
+        rows: list[dict[str, Any]] = self._once(("sources", ""), compute)
+        by_id = {part.id: part for part in loaded}
+        return [
+            {
+                **row,
+                "revision": by_id[row["id"]].revision if row["id"] in by_id else self.revision,
+                "loaded_at": by_id[row["id"]].loaded_at or None if row["id"] in by_id else None,
+            }
+            for row in rows
+        ]
 
     def node(self, node_id: str, *, summary: bool = False) -> dict[str, Any]:
         """A node's fields; unless ``summary``, with its direct dependencies and dependents as evidence."""
@@ -286,6 +321,14 @@ class GraphService:
                 if self._store is None:
                     self._store = open_store(self.settings, timeout=self.settings.store_timeout)
         return self._store
+
+    def loaded_sources(self) -> tuple[SourcePart, ...]:
+        """The source parts the store keeps (when and by which revision each source was loaded); none when
+        the store does not answer: the sources are still listed, from the graph."""
+        try:
+            return self.store.sources()
+        except StoreUnavailable:
+            return ()
 
     def snapshot(self) -> Snapshot:
         """The current revision; while the store does not answer, the last one read, flagged ``stale``."""

@@ -117,6 +117,7 @@ class Hop:
     also: tuple[str, ...] = ()  # other relation types between the same two nodes
     mode: str | None = None  # live | message | batch
     tolerance: str | None = None  # how long the source can wait for a batch flow
+    page: int | None = None  # the PDF page of the sentence (``line`` is then on that page)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -133,6 +134,7 @@ class Hop:
             "also": list(self.also),
             "mode": self.mode,
             "tolerance": self.tolerance,
+            "page": self.page,
         }
 
 
@@ -159,6 +161,7 @@ def hop(G: nx.MultiDiGraph, u: str, v: str, key: str, *, min_rank: int = 1) -> H
         also=tuple(others),
         mode=d.get("mode"),
         tolerance=d.get("tolerance"),
+        page=d.get("page"),
     )
 
 

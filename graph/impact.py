@@ -715,7 +715,14 @@ class ImpactedNode:
             "down_for": list(self.down_for),
             "degraded_for": list(self.degraded_for),
             "degraded_by": list(self.degraded_by),
+            "documents": list(self.documents),
         }
+
+    @property
+    def documents(self) -> tuple[str, ...]:
+        """The documents the explanation's evidence comes from, in path order: more than one, and the
+        explanation crosses from one organisation's portfolio to another's."""
+        return tuple(dict.fromkeys(h.document for h in self.path.hops if h.document))
 
 
 @dataclass(frozen=True, slots=True)

@@ -170,6 +170,9 @@ class Node:
     mtd_hours: float | None = None  # maximum tolerable downtime
     hosting: str | None = None
     fallback: str | None = None  # the manual routine when the system is down
+    page: int | None = None  # the page of a PDF the entry is on (``line`` is then the line on that page)
+    sources: tuple[str, ...] = ()  # the ids of the sources (documents) that describe or mention the node
+    descriptions: tuple[str, ...] = ()  # "source: text" for each, when several sources describe the entry
 
     def __post_init__(self) -> None:
         # Labels always lead with the node's own kind, without duplicates.
@@ -194,6 +197,9 @@ class Node:
             "line": self.line,
             "entry": self.entry,
             **{f: getattr(self, f) for f in STEWARDSHIP},
+            "page": self.page,
+            "sources": list(self.sources),
+            "descriptions": list(self.descriptions),
         }
 
     @classmethod
@@ -213,6 +219,9 @@ class Node:
             line=d.get("line"),
             entry=d.get("entry"),
             **{f: d.get(f) for f in STEWARDSHIP},
+            page=d.get("page"),
+            sources=tuple(d.get("sources") or ()),
+            descriptions=tuple(d.get("descriptions") or ()),
         )
 
 
@@ -228,6 +237,7 @@ OPTIONAL_EDGE_FIELDS = (
     "tolerance",
     "capability",
     "also",
+    "page",
 )
 
 
@@ -251,6 +261,7 @@ class Edge:
         None  # what an actor uses the target for, as the document says ("bytte fastlege")
     )
     also: tuple[str, ...] = ()  # the same relation stated again elsewhere: "document:line: sentence" each
+    page: int | None = None  # the page of a PDF the evidence is on (``line`` is then the line on that page)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -280,6 +291,7 @@ class Edge:
             tolerance=self.tolerance,
             capability=self.capability,
             also=list(self.also),
+            page=self.page,
         )
         return d
 
@@ -359,6 +371,7 @@ class Edge:
             tolerance=d.get("tolerance"),
             capability=d.get("capability"),
             also=tuple(d.get("also") or ()),
+            page=d.get("page"),
         )
 
 
@@ -437,6 +450,27 @@ class Portfolio:
             "findings": [f.to_dict() for f in self.findings],
             "notes": list(self.notes),
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Portfolio:
+        """Back from :meth:`to_dict` (the revision is computed again).
+
+        >>> p = Portfolio("d", (Node("a", "A", NodeKind.SYSTEM),), (), (Finding("x", "y", ("a",), 2),))
+        >>> Portfolio.from_dict(p.to_dict()) == p
+        True
+        """
+        return cls(
+            document=d["document"],
+            nodes=tuple(Node.from_dict(n) for n in d["nodes"]),
+            edges=tuple(Edge.from_dict(e) for e in d["edges"]),
+            findings=tuple(
+                Finding(f["code"], f["message"], tuple(f.get("nodes") or ()), f.get("line"))
+                for f in d["findings"]
+            ),
+            entries=tuple(Entry(e["name"], e["line"], tuple(e["nodes"])) for e in d.get("entries") or ()),
+            notes=tuple(d.get("notes") or ()),
+            meta=dict(d.get("meta") or {}),
+        )
 
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})

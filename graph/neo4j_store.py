@@ -54,7 +54,7 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
 from graph.model import OPTIONAL_EDGE_FIELDS, Edge, Entry, Finding, Node, NodeKind, Portfolio, RelType
-from graph.store import LoadResult, Progress, StoreUnavailable
+from graph.store import Change, LoadResult, Progress, SourcePart, StoreUnavailable
 
 __all__ = ["COMMON_LABEL", "Neo4jStore"]
 
@@ -107,7 +107,7 @@ MATCH (b) WHERE elementId(b) = row[1] AND b.revision = $revision
 MERGE (a)-[r:{type}]->(b)
 SET r = {revision: $revision, seq: row[2], evidence: row[3], confidence: row[4], strength: row[5],
          document: row[6], line: row[7], alt_group: row[8], scope: row[9], rule: row[10], note: row[11],
-         mode: row[12], tolerance: row[13], capability: row[14], also: row[15]}
+         mode: row[12], tolerance: row[13], capability: row[14], also: row[15], page: row[16]}
 """
 # Into a revision that has no node yet nothing can exist to merge with: CREATE, which does not scan the
 # relationships already at a node (MERGE does, so a hub with 100,000 edges made the load quadratic). The
@@ -119,7 +119,7 @@ MATCH (b) WHERE elementId(b) = row[1] AND b.revision = $revision
 CREATE (a)-[r:{type} {revision: $revision, seq: row[2], evidence: row[3], confidence: row[4],
                       strength: row[5], document: row[6], line: row[7], alt_group: row[8], scope: row[9],
                       rule: row[10], note: row[11], mode: row[12], tolerance: row[13],
-                      capability: row[14], also: row[15]}]->(b)
+                      capability: row[14], also: row[15], page: row[16]}]->(b)
 """
 # What an edge row holds after its two endpoints, in the order the edge templates read it.
 EDGE_COLUMNS = ("seq", "evidence", "confidence", "strength", *OPTIONAL_EDGE_FIELDS)
@@ -290,9 +290,11 @@ def finding_row(finding: Finding, seq: int) -> dict[str, Any]:
     return {"seq": seq, "props": finding.to_dict()}
 
 
-def revision_props(portfolio: Portfolio) -> dict[str, Any]:
-    """What the ``:Revision`` node keeps besides the rows: document, meta, entries, notes, counts."""
+def revision_props(portfolio: Portfolio, parts: Sequence[SourcePart] = ()) -> dict[str, Any]:
+    """What the ``:Revision`` node keeps besides the rows: document, meta, entries, notes, counts, and the
+    source parts (JSON) a later load of one source merges with."""
     return {
+        "sources": json.dumps([part.to_dict() for part in parts], ensure_ascii=False),
         "document": portfolio.document,
         "meta": json.dumps(portfolio.meta, ensure_ascii=False, sort_keys=True),
         "entries": json.dumps([e.to_dict() for e in portfolio.entries], ensure_ascii=False),
@@ -460,10 +462,24 @@ class Neo4jStore:
         The whole load holds the database's writer lock, so concurrent writers (``eagraph load``, the API's
         reload, the compose loader) run one after another; a second writer waits up to ``lock_wait`` seconds.
         """
+        return self.update(lambda _: (portfolio, ()), progress=progress, what=portfolio.document)
+
+    def sources(self) -> tuple[SourcePart, ...]:
+        """The source parts the current revision was made of."""
+        with self._errors("read the sources"):
+            records = self._driver.execute_query(CURRENT_REVISION).records
+        raw = records[0]["rev"].get("sources") if records else None
+        return tuple(SourcePart.from_dict(d) for d in json.loads(raw or "[]"))
+
+    def update(
+        self, change: Change, *, progress: Progress | None = None, what: str = "sources"
+    ) -> LoadResult:
+        """:meth:`load` of what ``change`` makes of the current source parts, read under the writer lock."""
         self.ping()
         self.ensure_schema()
-        revision = portfolio.revision
-        with self._writer_lock(f"load of revision {revision} ({portfolio.document})") as lease:
+        with self._writer_lock(f"load of {what}") as lease:
+            portfolio, parts = change(self.sources())
+            revision = portfolio.revision
             previous = self.revision()
             # A revision some earlier load began (and died in) is merged into; a fresh one is created.
             started = self._driver.execute_query(REVISION_STARTED, revision=revision).records[0]["started"]
@@ -486,7 +502,7 @@ class Neo4jStore:
                 edges = self._edge_statements(portfolio, nodes, fresh=not started)
                 for rows in self._write_all(edges, self._write_batch, revision):
                     committed(len(rows))
-            self._flip(portfolio, lease)
+            self._flip(portfolio, parts, lease)
             self._cleanup(lease)
         return LoadResult(revision, len(portfolio.nodes), len(portfolio.edges), changed=previous != revision)
 
@@ -597,7 +613,7 @@ class Neo4jStore:
         findings = [finding_row(f, seq) for seq, f in enumerate(portfolio.findings)]
         yield from ((MERGE_FINDINGS, batch) for batch in _batches(findings, self.batch_size))
 
-    def _flip(self, portfolio: Portfolio, lease: _Lease) -> None:
+    def _flip(self, portfolio: Portfolio, parts: Sequence[SourcePart], lease: _Lease) -> None:
         """In one transaction: check this writer still holds the lock and the new revision is complete, then
         make it the current one."""
         revision = portfolio.revision
@@ -612,7 +628,7 @@ class Neo4jStore:
             found = _Counts(record["nodes"], record["edges"], record["findings"])
             if found != expected:
                 raise IncompleteRevision(f"revision {revision} has {found}, expected {expected}")
-            tx.run(FLIP_CURRENT, revision=revision, props=revision_props(portfolio)).consume()
+            tx.run(FLIP_CURRENT, revision=revision, props=revision_props(portfolio, parts)).consume()
 
         with self._errors(f"make revision {revision} current"), self._driver.session() as session:
             try:

@@ -14,6 +14,11 @@ True
 (2, True)
 >>> store.load(p).changed      # the same content again is the same revision
 False
+
+A graph made of several sources (:mod:`loaders.sources`) keeps each source's own portfolio beside the revision
+(:class:`SourcePart`): :meth:`GraphStore.update` hands the current parts to a function that returns the new
+graph and parts, under the store's writer lock, so loading source B keeps A's contribution and two writers
+never lose each other's work.
 """
 
 from __future__ import annotations
@@ -21,11 +26,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from graph.model import Portfolio
 
-__all__ = ["GraphStore", "LoadResult", "MemoryStore", "Progress", "StoreUnavailable"]
+__all__ = ["Change", "GraphStore", "LoadResult", "MemoryStore", "Progress", "SourcePart", "StoreUnavailable"]
 
 Progress = Callable[[int, int], None]  # (done, total) in rows written: nodes, edges and findings
 
@@ -42,13 +47,64 @@ class LoadResult:
     changed: bool  # False when the store already held this revision
 
 
+@dataclass(frozen=True)
+class SourcePart:
+    """One source as it was loaded: its own portfolio (before merging), kept with every later revision."""
+
+    id: str
+    document: str
+    organisation: str | None
+    sha256: str | None
+    revision: str  # the revision the load of this source made
+    loaded_at: str  # when, ISO 8601 UTC
+    portfolio: Portfolio
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "document": self.document,
+            "organisation": self.organisation,
+            "sha256": self.sha256,
+            "revision": self.revision,
+            "loaded_at": self.loaded_at,
+            "portfolio": self.portfolio.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SourcePart:
+        return cls(
+            d["id"],
+            d["document"],
+            d.get("organisation"),
+            d.get("sha256"),
+            d["revision"],
+            d["loaded_at"],
+            Portfolio.from_dict(d["portfolio"]),
+        )
+
+
+# The current parts -> the new graph and its parts (see GraphStore.update).
+Change = Callable[[tuple[SourcePart, ...]], tuple[Portfolio, tuple[SourcePart, ...]]]
+
+
 @runtime_checkable
 class GraphStore(Protocol):
     """What every store offers. Errors of the backing service surface as :class:`StoreUnavailable`."""
 
     name: str
 
-    def load(self, portfolio: Portfolio, *, progress: Progress | None = None) -> LoadResult: ...
+    def load(self, portfolio: Portfolio, *, progress: Progress | None = None) -> LoadResult:
+        """Replace the graph with ``portfolio`` (and no source parts)."""
+        ...
+
+    def update(self, change: Change, *, progress: Progress | None = None) -> LoadResult:
+        """Under the writer lock: ``change(current parts)`` gives the new graph and parts, loaded as one
+        revision."""
+        ...
+
+    def sources(self) -> tuple[SourcePart, ...]:
+        """The source parts of the current revision (none when it was loaded whole)."""
+        ...
 
     def read(self) -> Portfolio:
         """The current revision: nodes, edges and findings. Raises LookupError when nothing is loaded."""
@@ -74,16 +130,26 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._writer = threading.Lock()
         self._current: Portfolio | None = None
+        self._parts: tuple[SourcePart, ...] = ()
 
     def load(self, portfolio: Portfolio, *, progress: Progress | None = None) -> LoadResult:
-        total = len(portfolio.nodes) + len(portfolio.edges) + len(portfolio.findings)
-        if progress is not None:  # before the swap: a load aborted by its progress hook changes nothing
-            progress(total, total)
-        with self._lock:
-            changed = self._current is None or self._current.revision != portfolio.revision
-            self._current = portfolio
+        return self.update(lambda _: (portfolio, ()), progress=progress)
+
+    def update(self, change: Change, *, progress: Progress | None = None) -> LoadResult:
+        with self._writer:
+            portfolio, parts = change(self._parts)
+            total = len(portfolio.nodes) + len(portfolio.edges) + len(portfolio.findings)
+            if progress is not None:  # before the swap: a load aborted by its progress hook changes nothing
+                progress(total, total)
+            with self._lock:
+                changed = self._current is None or self._current.revision != portfolio.revision
+                self._current, self._parts = portfolio, parts
         return LoadResult(portfolio.revision, len(portfolio.nodes), len(portfolio.edges), changed)
+
+    def sources(self) -> tuple[SourcePart, ...]:
+        return self._parts
 
     def read(self) -> Portfolio:
         current = self._current

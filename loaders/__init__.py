@@ -62,6 +62,11 @@ def load_portfolio(path: Path | str | None = None, overlay: Path | str | None = 
     if overlay is not None:
         ov_path = Path(overlay)
         ov = read_overlay(_read_bytes(ov_path), ov_path.name)
+        for key in ("same_as", "not_same"):
+            if key in ov:
+                raise LoadError(
+                    ov_path.name, ov.lc.key(key)[0] + 1, f"'{key}' joins sources: it belongs in a manifest"
+                )
         names, where = entry_names(ov, ov_path.name)
     try:
         doc = read(_read_bytes(doc_path, _document_too_large), doc_path.name)

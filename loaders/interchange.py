@@ -39,6 +39,7 @@ from loaders.checks import check_portfolio, unsafe_character
 from loaders.document import MAX_BYTES
 from loaders.errors import LoadError
 from loaders.files import read_head, read_limited
+from loaders.manifest import is_manifest, load_manifest, load_several
 from loaders.tabular import MAX_CSV_BYTES, is_edges_header, read_csv_pair
 from loaders.validate import (
     MAX_DEPTH,
@@ -52,7 +53,7 @@ from loaders.validate import (
 )
 from loaders.xmlsafe import MAX_XML_BYTES, parse_xml, tag_name
 
-__all__ = ["Format", "load_any", "read_files", "read_graphml", "read_node_link", "sniff"]
+__all__ = ["Format", "load_any", "load_one", "read_files", "read_graphml", "read_node_link", "sniff"]
 
 Format = Literal["xml", "node-link", "csv", "document"]
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
@@ -476,12 +477,27 @@ def _pair_of(path: Path) -> list[Path]:
     raise LoadError(str(path), None, "a CSV portfolio is two files: name them nodes.csv and edges.csv")
 
 
+def load_one(path: Path, overlay: Path | None) -> Portfolio:
+    """One source of a manifest or of several files: any single file :func:`load_any` takes."""
+    if is_manifest(path, _head(path)):
+        raise LoadError(str(path), None, "a manifest cannot be a source of another")
+    return load_any(path, overlay)
+
+
 def load_any(paths: Sequence[Path | str] | Path | str | None, overlay: Path | str | None = None) -> Portfolio:
     """The portfolio in ``paths``: no path is the shipped seed; one document, model or graph file; a folder
     holding ``nodes.csv`` and ``edges.csv``; or those two files. Overlays apply to documents only."""
     if paths is None:
         return load_portfolio(None, overlay)
     given = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    if len(given) == 1 and is_manifest(given[0], _head(given[0])):
+        if overlay is not None:
+            raise LoadError(str(overlay), None, "a manifest names each source's overlay: give none beside it")
+        return load_manifest(given[0], load_one)
+    if len(given) > 1 and not all(p.suffix.lower() == ".csv" for p in given):
+        if overlay is not None:
+            raise LoadError(str(overlay), None, "several sources: name each one's overlay in a manifest")
+        return load_several(given, load_one)
     if len(given) == 1 and (given[0].is_dir() or given[0].suffix.lower() == ".csv"):
         given = _pair_of(given[0])
     if len(given) == 1 and overlay is None and sniff(str(given[0]), _head(given[0])) == "node-link":

@@ -16,6 +16,8 @@ Format (``seed/overlay.yaml``)::
       add:    [{source, target, type, strength?, alt_group?, scope?, mode?, tolerance?, capability?, reason}]
       update: [{source, target, type, strength?, alt_group?, scope?, mode?, tolerance?, capability?, reason}]
       remove: [{source, target, type, reason}]
+    same_as:  [{a: "source:node", b: "source:node", reason}]   # only in a manifest's overlay: two nodes of
+    not_same: [{a: "source:node", b: "source:node", reason}]   # different sources are one, or are not
 
 ``rto``, ``rpo`` and ``mtd`` (maximum tolerable downtime) are durations: ``4 h``, ``30 min``, ``2 d``, ``PT4H``.
 A top-level ``sheets: [file.csv | file.xlsx]`` (beside the overlay) adds the same fields from a table, one row
@@ -108,13 +110,14 @@ def read_overlay(data: bytes, source: str) -> CommentedMap:
         raise LoadError(source, mark.line + 1 if mark else None, f"not valid YAML: {problem}") from None
     if not isinstance(doc, CommentedMap):
         raise LoadError(source, None, "the overlay must be a mapping with 'version', 'nodes' and 'edges'")
-    unknown = set(doc) - {"version", "document", "sheets", *_SECTIONS}
+    unknown = set(doc) - {"version", "document", "sheets", "same_as", "not_same", *_SECTIONS}
     if unknown:
         key = sorted(unknown)[0]
         raise LoadError(
             source,
             _line(doc, key),
-            f"unknown top-level key {key!r}; expected version, document, sheets, entries, nodes, edges",
+            f"unknown top-level key {key!r}; expected version, document, sheets, entries, nodes, edges, "
+            "same_as, not_same",
         )
     sheets = doc.get("sheets", CommentedSeq())
     if not isinstance(sheets, CommentedSeq) or not all(isinstance(s, str) for s in sheets):

@@ -24,7 +24,7 @@ from graph.model import Portfolio, to_networkx
 
 __all__ = ["LIST_FIELDS", "to_graphml", "to_node_link"]
 
-LIST_FIELDS = frozenset({"labels", "aliases", "scope", "also"})
+LIST_FIELDS = frozenset({"labels", "aliases", "scope", "also", "sources", "descriptions"})
 
 
 def _flat(attrs: dict[str, Any]) -> dict[str, Any]:

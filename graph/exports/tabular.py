@@ -71,7 +71,7 @@ NODE_COLUMNS = (
 NODE_REQUIRED = ("id", "name", "kind")
 EDGE_COLUMNS = ("source", "target", "type", "evidence", "confidence", "strength", *OPTIONAL_EDGE_FIELDS)
 EDGE_REQUIRED = ("source", "target", "type", "evidence")
-LIST_COLUMNS = frozenset({"labels", "aliases", "scope", "also"})
+LIST_COLUMNS = frozenset({"labels", "aliases", "scope", "also", "sources", "descriptions"})
 
 
 def join_list(items: Iterable[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -232,3 +233,36 @@ def test_one_writer_or_several_at_once_load_the_same_graph(
         store.load(seed)
         assert store.read() == seed
         assert store.counts() == (len(seed.nodes), len(seed.edges))
+
+
+def test_sources_load_and_unload_one_by_one_and_readers_see_one_whole_graph_at_every_read(
+    neo4j_server: Neo4jServer, empty_neo4j: Driver, seed: Portfolio
+) -> None:
+    """Load A (the seed), load B (a second organisation's document naming A's things), unload A: after each
+    step the counts are the in-memory result's, and a reader reading all along sees only whole revisions."""
+    from loaders import parse_document
+    from loaders.sources import Source, combine
+
+    other = Path(__file__).parents[2] / "examples" / "nhn-tjenesteportefolje.txt"
+    b = parse_document(other.read_bytes(), other.name)
+    steps = [
+        ([(Source("hdir", seed.document), seed, None)], []),
+        ([(Source("nhn", other.name), b, None)], []),
+        ([], ["hdir"]),
+    ]
+    expected: dict[str, Portfolio] = {}
+    reads: list[Portfolio] = []
+    with neo4j_server.store(batch_size=20) as store, neo4j_server.store() as reader:
+        for add, remove in steps:
+            want, _ = combine(store.sources(), add, remove, now="t")
+            expected[want.revision] = want
+            store.update(
+                lambda current, add=add, remove=remove: combine(current, add, remove, now="t"),
+                progress=lambda done, total: reads.append(reader.read()) if store.revision() else None,
+            )
+            assert store.read() == want
+            assert store.counts() == (len(want.nodes), len(want.edges))
+        assert [p.id for p in store.sources()] == ["nhn"]
+    assert len(reads) > 10
+    for seen in reads:  # every read is a whole revision some step made, never a mix
+        assert seen.revision in expected and seen == expected[seen.revision]

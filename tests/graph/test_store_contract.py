@@ -50,13 +50,23 @@ def tiny() -> Portfolio:
             owner="Helfo",
             document="d",
             line=3,
+            page=2,
+            sources=("d", "e"),
+            descriptions=("d: Case.", "e: Case system."),
         ),
         Node("login", "Login", NodeKind.EXTERNAL),
         Node("clerk", "Saksbehandler", NodeKind.ACTOR),
     )
     edges = (
         Edge(
-            "case", "portal", RelType.ACCESSED_VIA, "Case via Portal.", scope=("clerk",), document="d", line=3
+            "case",
+            "portal",
+            RelType.ACCESSED_VIA,
+            "Case via Portal.",
+            scope=("clerk",),
+            document="d",
+            line=3,
+            page=2,
         ),
         Edge(
             "portal", "login", RelType.AUTHENTICATES_WITH, "Logs in.", Confidence.CURATED, alt_group="login"
@@ -172,3 +182,48 @@ def test_ping_answers_when_the_store_is_up(store: GraphStore) -> None:
     except StoreUnavailable as exc:  # pragma: no cover - the assertion names the failure
         pytest.fail(f"ping failed: {exc}")
     assert store.name in {"memory", "neo4j"}
+
+
+# ------------------------------------------------------------------------------- sources loaded one by one
+
+
+def _part(name: str, entry: str, uses: str) -> Portfolio:
+    """A one-entry document whose entry uses an outside thing."""
+    e_id, u_id = entry.lower(), uses.lower()
+    return Portfolio(
+        f"{name}.txt",
+        (Node(e_id, entry, NodeKind.SYSTEM, entry=entry, document=f"{name}.txt", line=2),
+         Node(u_id, uses, NodeKind.EXTERNAL)),
+        (Edge(e_id, u_id, RelType.USES, f"{entry} bruker {uses}.", document=f"{name}.txt", line=2),),
+    )  # fmt: skip
+
+
+def test_loading_source_b_keeps_a_and_unloading_a_keeps_b_as_in_memory(store: GraphStore) -> None:
+    from loaders.sources import Source, combine
+
+    a, b = _part("a", "Alfa", "Beta"), _part("b", "Beta", "Gamma")  # b describes what a only names
+    steps = [
+        ([(Source("a", "a.txt"), a, "1")], []),
+        ([(Source("b", "b.txt"), b, "2")], []),
+        ([], ["a"]),
+    ]
+    expected_parts: tuple[str, ...] = ()
+    for add, remove in steps:
+        expected, parts = combine(store.sources(), add, remove, now="t")
+        store.update(lambda current, add=add, remove=remove: combine(current, add, remove, now="t"))
+        expected_parts = tuple(p.id for p in parts)
+        back = store.read()
+        assert back == expected
+        assert tuple(p.id for p in store.sources()) == expected_parts
+        assert store.counts() == (len(expected.nodes), len(expected.edges))
+    assert [n.id for n in store.read().nodes] == ["beta", "gamma"] and expected_parts == ("b",)
+    assert store.read().node("beta").kind == NodeKind.SYSTEM  # b's description, not a's mention
+
+
+def test_a_whole_load_drops_the_source_parts(store: GraphStore) -> None:
+    from loaders.sources import Source, combine
+
+    store.update(lambda current: combine(current, [(Source("a", "a.txt"), _part("a", "Alfa", "Beta"), None)]))
+    assert [p.id for p in store.sources()] == ["a"]
+    store.load(tiny())
+    assert store.sources() == ()
