@@ -566,12 +566,17 @@ def _source_change(files: Sequence[Path], overlay: Path | None, store: GraphStor
 
 
 def _into_store(
-    settings: Settings, what: str, run: Callable[[GraphStore, Progress_], LoadResult]
+    settings: Settings,
+    what: str,
+    run: Callable[[GraphStore, Progress_], LoadResult],
+    check: Callable[[GraphStore], None] = lambda store: None,
 ) -> LoadResult:
-    """Run a write against the configured Neo4j store with a progress bar; the store closed after."""
+    """Run a write against the configured Neo4j store with a progress bar; the store closed after. ``check``
+    runs first, so what is plainly wrong fails in one line before a bar is drawn."""
     store = open_store(settings)
     try:
         store.ping()  # fail in one line before a progress bar is drawn
+        check(store)
         with Progress(
             TextColumn("loading {task.description}"),
             BarColumn(),
@@ -666,7 +671,14 @@ def unload(
 
         return store.update(change, progress=progress)
 
-    result = _into_store(settings, source, run)
+    def loaded(store: GraphStore) -> None:
+        ids = [part.id for part in _as_parts(store.sources(), store)[0]]
+        if source not in ids:
+            raise LoadError(
+                "unload", None, f"no source {source!r} is loaded (loaded: {', '.join(ids) or 'none'})"
+            )
+
+    result = _into_store(settings, source, run, check=loaded)
     out.print(
         f"{settings.neo4j_uri}: revision {result.revision}: {source} unloaded; {result.nodes} nodes, "
         f"{result.edges} edges",

@@ -60,6 +60,7 @@ class LaidNode:
     y: float
     width: float
     height: float
+    sources: tuple[str, ...] = ()  # the sources that describe or mention it (several portfolios merged)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +244,7 @@ def layered_layout(G: nx.MultiDiGraph) -> GraphView:
                 y=round(y[n] - NODE_HEIGHT / 2, 1),
                 width=NODE_WIDTH,
                 height=NODE_HEIGHT,
+                sources=tuple(attrs.get("sources") or ()),
             )
         )
 

@@ -549,6 +549,7 @@ class LaidNode(Model):
     y: float
     width: float
     height: float
+    sources: list[str] = Field(default_factory=list, description="The sources that describe or mention it.")
 
 
 class LaidEdge(Model):

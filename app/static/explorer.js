@@ -77,7 +77,8 @@
   }
 
   function source(hop) {
-    const where = hop.document ? `${hop.document}${hop.line ? ":" + hop.line : ""}` : "";
+    const page = hop.page ? ` p. ${hop.page}` : "";
+    const where = hop.document ? `${hop.document}${page}${hop.line ? ":" + hop.line : ""}` : "";
     return el("span", { class: "source" }, ` (${[where, hop.confidence, hop.strength].filter(Boolean).join(", ")})`);
   }
 
@@ -152,6 +153,7 @@
         role: "button",
         "aria-label": `${n.name} (${n.kind})`,
       });
+      if (n.sources && n.sources.length) group.dataset.sources = n.sources.join(" ");
       group.append(svg("rect", { class: "box", width: n.width, height: n.height, rx: 6 }));
       group.append(svg("rect", { class: "stripe", x: 0, y: 0, width: 5, height: n.height, rx: 2 }));
       const label = svg("text", { x: 12, y: n.height / 2 });
@@ -355,6 +357,9 @@
       const why = first
         ? el("p", { class: "why" }, `${nameOf(first.source)} —${first.type}→ ${nameOf(first.target)}: `, quote(first.evidence), source(first))
         : null;
+      const crosses = item.documents && item.documents.length > 1
+        ? el("div", { class: "crosses" }, `crosses sources: ${item.documents.join(" → ")}`)
+        : null;
       const scoped = item.down_for.length
         ? el("div", { class: "for" }, `down for ${item.down_for.map(nameOf).join(", ")}`)
         : null;
@@ -368,7 +373,7 @@
         rest = el("details", { class: "hops-all" }, el("summary", {}, `every hop’s evidence (${item.hops.length})`), hops);
         rest.addEventListener("click", (ev) => ev.stopPropagation());
       }
-      const li = el("li", { class: item.state, tabindex: 0, "data-id": item.id }, head, scoped, why, rest);
+      const li = el("li", { class: item.state, tabindex: 0, "data-id": item.id }, head, scoped, crosses, why, rest);
       if (item.id === state.selected) li.classList.add("selected");
       li.addEventListener("click", () => select(item.id));
       li.addEventListener("keydown", (ev) => {
@@ -512,6 +517,33 @@
 
   // ---------------------------------------------------------------------------------------- start
 
+  // Several sources (organisations' portfolios merged): pick one to dim every node it does not describe.
+  async function setupSources() {
+    let sources;
+    try {
+      sources = (await getJSON(`${API}/sources`)).items;
+    } catch (err) {
+      return; // the graph still works without the filter
+    }
+    if (sources.length < 2) return;
+    const select = $("source");
+    for (const s of sources) {
+      const label = s.organisation ? `${s.id} — ${s.organisation}` : `${s.id} — ${s.document}`;
+      select.append(el("option", { value: s.id }, `${label} (${s.nodes})`));
+    }
+    $("source-filter").hidden = false;
+    select.addEventListener("change", () => {
+      const chosen = select.value;
+      const root = $("graph-svg");
+      if (!root) return;
+      root.classList.toggle("by-source", Boolean(chosen));
+      for (const group of root.querySelectorAll(".node")) {
+        const mine = (group.dataset.sources || "").split(" ").includes(chosen);
+        group.classList.toggle("other-source", Boolean(chosen) && !mine);
+      }
+    });
+  }
+
   async function start() {
     legend();
     setupSearch();
@@ -546,6 +578,7 @@
     }
     for (const n of state.graph.nodes) state.byId.set(n.id, n);
     drawGraph();
+    await setupSources();
     loadHash();
     document.body.dataset.ready = "true";
     await update();

@@ -176,3 +176,29 @@ def test_names_and_evidence_containing_markup_are_shown_as_text(browser: object)
         assert SCRIPT in page.text_content("#impacted")
         assert EVIL in page.text_content("#impacted")
         page.close()
+
+
+def test_with_two_sources_the_page_fades_what_a_source_does_not_describe_and_says_when_an_answer_crosses(
+    browser: object,
+):
+    from loaders.interchange import load_any
+
+    merged = load_any(Path(__file__).resolve().parents[2] / "examples" / "portfolio.yaml")
+    with Served(create_app(settings(), store=seeded(merged))) as served:
+        visit = Visit(browser, served.url)
+        page = visit.page
+        page.wait_for_selector("#source-filter:not([hidden])")
+        page.select_option("#source", "nhn")
+        page.wait_for_selector("#graph-svg .node.other-source")
+        nhn = {n.id for n in merged.nodes if "nhn" in n.sources}
+        faded = {e.get_attribute("data-id") for e in page.query_selector_all("#graph-svg .node.other-source")}
+        assert faded == {n.id for n in merged.nodes} - nhn
+        page.click("#graph-svg .node[data-id=id-porten]")  # the second portfolio's login service
+        page.wait_for_selector("#impacted li[data-id=flo]")
+        api = httpx.get(f"{served.url}/api/v1/impact", params={"down": "id-porten"}).json()
+        crossing = [i for i in api["impacted"] if len(i["documents"]) > 1]
+        assert crossing and visit.count("#impacted .crosses") == len(crossing)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "explorer-two-sources.png"))
+        assert not visit.errors and not visit.foreign
+        page.close()

@@ -145,3 +145,40 @@ def test_eagraph_parse_reads_an_exported_graph_as_well_as_a_document(seed: Portf
     res = run("parse", str(tmp_path / "seed.graphml"), "--json")
     assert res.returncode == 0, res.stderr
     assert '"edges"' in res.stdout and res.stdout.count('"evidence"') == len(seed.edges)
+
+
+@pytest.mark.neo4j
+def test_sources_load_one_by_one_list_with_their_hashes_and_unload_to_the_other(
+    neo4j_server: Neo4jServer, empty_neo4j: Driver, seed: Portfolio
+) -> None:
+    """`eagraph load A`, `eagraph load B` keeps A, `eagraph sources --neo4j`, `eagraph unload A` leaves B."""
+    from loaders.interchange import load_any
+
+    seed_txt = REPO / "seed" / "hdir-systemportefolje-2023.txt"
+    nhn_txt = REPO / "examples" / "nhn-tjenesteportefolje.txt"
+    env = neo4j_server.env()
+    a = run("load", str(seed_txt), env=env)
+    b = run("load", str(nhn_txt), env=env)
+    assert a.returncode == 0 and b.returncode == 0, a.stderr + b.stderr
+    both = load_any([seed_txt, nhn_txt])
+    assert f"{len(both.nodes)} nodes, {len(both.edges)} edges" in b.stdout
+    assert count(empty_neo4j, "MATCH (n:Node) RETURN count(n)") == len(both.nodes)
+
+    listed = run("sources", "--neo4j", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    import hashlib
+    import json
+
+    rows = json.loads(listed.stdout)
+    assert [(r["id"], r["sha256"]) for r in rows] == [
+        ("hdir-systemportefolje-2023", hashlib.sha256(seed_txt.read_bytes()).hexdigest()),
+        ("nhn-tjenesteportefolje", hashlib.sha256(nhn_txt.read_bytes()).hexdigest()),
+    ]
+    assert rows[0]["revision"] != rows[1]["revision"] and all(r["loaded_at"] for r in rows)
+
+    gone = run("unload", "hdir-systemportefolje-2023", env=env)
+    assert gone.returncode == 0, gone.stderr
+    alone = load_any([nhn_txt])
+    assert count(empty_neo4j, "MATCH (n:Node) RETURN count(n)") == len(alone.nodes)
+    again = run("unload", "hdir-systemportefolje-2023", env=env)
+    assert again.returncode == 2 and again.stderr.count("\n") == 1 and "no source" in again.stderr

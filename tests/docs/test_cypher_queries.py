@@ -10,9 +10,11 @@ from neo4j import Driver
 
 from graph.model import Portfolio, to_networkx
 from graph.neo4j_store import Neo4jStore
+from loaders.interchange import load_any
 from tests.conftest import REPO, Neo4jServer
 
 QUERIES = sorted((REPO / "docs" / "cypher").glob("*.cypher"))
+EXAMPLE_MANIFEST = REPO / "examples" / "portfolio.yaml"
 
 
 def test_there_are_at_least_ten_saved_queries_each_named_by_a_comment() -> None:
@@ -25,7 +27,9 @@ def test_there_are_at_least_ten_saved_queries_each_named_by_a_comment() -> None:
 def test_each_saved_query_returns_rows_for_the_seed(
     query: Path, neo4j_store: Neo4jStore, empty_neo4j: Driver, seed: Portfolio
 ) -> None:
-    neo4j_store.load(seed)
+    """The seed alone; a query about several sources, the example manifest (the seed and a second
+    organisation's portfolio)."""
+    neo4j_store.load(load_any(EXAMPLE_MANIFEST) if "cross-source" in query.name else seed)
     records = empty_neo4j.execute_query(query.read_text(encoding="utf-8")).records
     assert records, f"{query.name} returned nothing"
 
@@ -73,3 +77,22 @@ def test_the_saved_queries_read_nothing_of_a_revision_that_is_not_current(
             store.load(newer, progress=die_midway)
     after = empty_neo4j.execute_query(QUERIES[0].read_text(encoding="utf-8")).records
     assert len(after) == len(before) > 0
+
+
+@pytest.mark.neo4j
+def test_the_cross_source_query_lists_the_hdir_edges_into_what_the_second_portfolio_describes(
+    neo4j_store: Neo4jStore, empty_neo4j: Driver
+) -> None:
+    p = load_any(EXAMPLE_MANIFEST)
+    neo4j_store.load(p)
+    text = (REPO / "docs" / "cypher" / "16-cross-source-dependencies.cypher").read_text(encoding="utf-8")
+    rows = {(r["dependent"], r["depends_on"]) for r in empty_neo4j.execute_query(text).records}
+    entries = {n.id: n for n in p.nodes if n.entry}
+    expected = {
+        (next(n.name for n in p.nodes if n.id == e.source), entries[e.target].name)
+        for e in p.edges
+        if e.target in entries
+        and e.confidence.value != "inferred"
+        and e.document != entries[e.target].document
+    }
+    assert rows == expected and ("Tjenesteportal for helseaktør", "HelseID") in rows
