@@ -64,3 +64,41 @@ def test_a_50_mb_file_is_refused_quickly(tmp_path: Path) -> None:
 def test_a_missing_file_is_a_clear_error() -> None:
     res = run("parse", "/nonexistent/portfolio.txt")
     assert res.returncode == 2 and "no such file" in res.stderr
+
+
+REPO = Path(__file__).resolve().parents[2]
+SEED_TXT = str(REPO / "seed" / "hdir-systemportefolje-2023.txt")
+NHN_TXT = str(REPO / "examples" / "nhn-tjenesteportefolje.txt")
+MANIFEST = str(REPO / "examples" / "portfolio.yaml")
+
+
+def test_parsing_two_documents_gives_one_graph_whose_shared_nodes_list_both_sources() -> None:
+    res = run("parse", SEED_TXT, NHN_TXT, "--json")
+    assert res.returncode == 0, res.stderr
+    data = json.loads(res.stdout)
+    helseid = next(n for n in data["nodes"] if n["id"] == "helseid")
+    assert helseid["sources"] == ["hdir-systemportefolje-2023", "nhn-tjenesteportefolje"]
+    assert helseid["entry"] == "HelseID"  # the second portfolio describes what the first only names
+    assert {e["document"] for e in data["edges"]} >= {
+        "hdir-systemportefolje-2023.txt",
+        "nhn-tjenesteportefolje.txt",
+    }
+
+
+def test_sources_lists_a_manifests_sources_with_their_organisations_and_file_hashes() -> None:
+    res = run("sources", "--portfolio", MANIFEST, "--json")
+    assert res.returncode == 0, res.stderr
+    rows = json.loads(res.stdout)
+    assert [(r["id"], r["organisation"]) for r in rows] == [
+        ("hdir", "Helsedirektoratet"),
+        ("nhn", "Norsk helsenett SF (oppdiktet)"),
+    ]
+    assert all(len(r["sha256"]) == 64 for r in rows)
+
+
+def test_an_overlay_beside_several_files_is_refused_in_one_line() -> None:
+    res = run("parse", SEED_TXT, NHN_TXT, "--overlay", str(REPO / "seed" / "overlay.yaml"))
+    assert res.returncode == 2
+    assert res.stderr.strip().splitlines() == [
+        f"error: {REPO / 'seed' / 'overlay.yaml'}: several sources: name each one's overlay in a manifest"
+    ]
