@@ -69,8 +69,10 @@ PortfolioOpt = Annotated[
     typer.Option(
         "--portfolio",
         "-p",
-        help="A document in the seed layout, an ArchiMate exchange file (.xml), GraphML, node-link JSON, "
-        "or nodes.csv (with edges.csv beside it) or their folder (default: the shipped seed + overlay).",
+        help="A document in the seed layout (text, or a System/Beskrivelse table in PDF, Word .docx, Excel "
+        ".xlsx or CSV), a manifest of several sources (portfolio.yaml), an ArchiMate exchange file (.xml), "
+        "GraphML, node-link JSON, or nodes.csv (with edges.csv beside it) or their folder (default: the "
+        "shipped seed + overlay).",
     ),
 ]
 OverlayOpt = Annotated[

@@ -14,7 +14,9 @@ Every comparison is measured side by side, in the same run, on the same generate
 * **memory** — the peak RSS (VmHWM) of ``eagraph serve --portfolio`` holding a generated 100,000-node graph,
   after it answered the hub's impact;
 * **parse** — a document of the gold corpus and the seed run together (median), and the largest document the
-  loader accepts: 2 MB of short entries (timed once).
+  loader accepts: 2 MB of short entries (timed once);
+* **pdf** — a 30-page PDF portfolio table (the seed's entries again and again, a ruled two-column table with
+  the header on every page, written by :mod:`bench.table_documents`) read by ``loaders.tables.parse_table``.
 
 Neo4j is read from ``NEO4J_URI``, ``NEO4J_USER`` and ``NEO4J_PASSWORD``; the database is emptied (run it on a
 server of your own). No timing is asserted anywhere: the numbers go to the report.
@@ -603,6 +605,39 @@ def largest_document() -> dict[str, Any]:
     }
 
 
+def pdf_parsing(pages: int = 30, *, repeat: int = 3) -> dict[str, Any]:
+    """Reading a PDF portfolio table of ``pages`` pages or more (median of ``repeat``): the seed's entries over
+    and over, each round's names numbered ("Praksisinfo 2"), so names stay unique and descriptions still name
+    the originals."""
+    from bench.table_documents import TableRow, table_pdf
+    from loaders import SEED
+    from loaders.document import read
+    from loaders.tables import parse_table, read_table
+
+    seed = read(SEED.read_bytes(), SEED.name).entries
+    rows: list[TableRow] = []
+    pdf = None
+    while pdf is None or pdf.pages < pages:
+        rounds = len(rows) // len(seed)
+        rows += [
+            TableRow(e.name if not rounds else f"{e.name} {rounds + 1}", e.description.text) for e in seed
+        ]
+        pdf = table_pdf(rows)
+    portfolio = parse_table(pdf.data, "portefolje.pdf")
+    seconds = statistics.median(
+        _timed(lambda: parse_table(pdf.data, "portefolje.pdf")) for _ in range(repeat)
+    )
+    reading = statistics.median(_timed(lambda: read_table(pdf.data, "portefolje.pdf")) for _ in range(repeat))
+    return {
+        "pages": pdf.pages,
+        "entries": len(portfolio.entries),
+        "bytes": len(pdf.data),
+        "edges": len(portfolio.edges),
+        "parse_s": round(seconds, 2),
+        "read_s": round(reading, 2),  # of which reading the words and rules and cutting them into rows
+    }
+
+
 def _targets(results: dict[str, Any]) -> list[str]:
     """Issue 12's targets at scale, each with what this run measured and whether it is met."""
     imp, load, mem = results["impact"], results["load"], results["memory"]
@@ -719,6 +754,13 @@ def report(results: dict[str, Any], mode: str) -> str:
                 f"{big['bytes'] / 2**20:.1f} MB, {big['edges']:,} edges), once | {big['s']:.1f} s | — | — | "
                 f"< 10 s | {_verdict(big['s'] < 10)} |"
             )
+    pdf = results.get("pdf")
+    if pdf:
+        lines.append(
+            f"| parse a {pdf['pages']}-page PDF portfolio table ({pdf['entries']} entries, "
+            f"{pdf['bytes'] // 1024} kB, {pdf['edges']:,} edges) | {pdf['parse_s']:.2f} s "
+            f"(reading the PDF {pdf['read_s']:.2f} s) | — | — | — | measured |"
+        )
     lines += _targets(results)
     lines += [
         "",
@@ -774,6 +816,9 @@ def main(argv: list[str] | None = None) -> int:
     say("parsing a large document")
     results["parse"] = parsing(repeat=3 if args.quick else 7)
     say(f"parse: {results['parse']}")
+    say("parsing a 30-page PDF table")
+    results["pdf"] = pdf_parsing(repeat=1 if args.quick else 3)
+    say(f"pdf: {results['pdf']}")
     say(f"in process at {big:,} nodes")
     portfolio = generate(big)
     results["impact"] = in_process(big, repeat=3 if args.quick else 7, portfolio=portfolio)

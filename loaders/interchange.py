@@ -1,5 +1,6 @@
-"""Any portfolio file in, portfolio out: a document, an ArchiMate exchange file, GraphML, node-link JSON, or a
-``nodes.csv`` + ``edges.csv`` pair. The format is recognised by content (CSV by its header).
+"""Any portfolio file in, portfolio out: a document (text, or a table in PDF, Word, Excel or CSV:
+:mod:`loaders.tables`), an ArchiMate exchange file, GraphML, node-link JSON, or a ``nodes.csv`` + ``edges.csv``
+pair. The format is recognised by content (CSV by its header).
 
 :func:`read_files` is pure (names and bytes in); :func:`load_any` reads paths, for ``--portfolio`` and
 ``eagraph import``. Whatever the format, what is read obeys one set of rules (:mod:`loaders.validate`):
@@ -17,8 +18,8 @@ loaders.errors.LoadError: p.json: node '../etc': id '../etc' is not a slug (lowe
 ...               (Edge("a", "b", RelType.USES, "A uses B.", scope=("b",)),))
 >>> for fmt in ("archimate", "graphml", "node-link"):
 ...     assert read_files([("f", export(p, fmt)[1].encode())]) == p, fmt
->>> sniff("model.txt", b"System  Beskrivelse")
-'document'
+>>> sniff("model.txt", b"System  Beskrivelse"), sniff("table.csv", b"System;Beskrivelse\\n")
+('document', 'csv-table')
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from loaders.document import MAX_BYTES
 from loaders.errors import LoadError
 from loaders.files import read_head, read_limited
 from loaders.manifest import is_manifest, load_manifest, load_several
+from loaders.tables import MAX_TABLE_FILE_BYTES, TABLE_FORMATS, load_table, parse_table, table_format
 from loaders.tabular import MAX_CSV_BYTES, is_edges_header, read_csv_pair
 from loaders.validate import (
     MAX_DEPTH,
@@ -55,15 +57,19 @@ from loaders.xmlsafe import MAX_XML_BYTES, parse_xml, tag_name
 
 __all__ = ["Format", "load_any", "load_one", "read_files", "read_graphml", "read_node_link", "sniff"]
 
-Format = Literal["xml", "node-link", "csv", "document"]
+Format = Literal["xml", "node-link", "csv", "document", "pdf", "docx", "xlsx", "csv-table"]
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 _DERIVED = frozenset({"document", "revision", "node_default", "edge_default"})
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 def sniff(name: str, data: bytes) -> Format:
-    """What kind of file ``data`` is: XML (ArchiMate or GraphML, told apart by the parsed root), node-link
-    JSON, CSV (by extension) or a text document."""
+    """What kind of file ``data`` is: a table document (PDF, Word, Excel, or a CSV file headed ``System |
+    Beskrivelse``: :func:`loaders.tables.table_format`), XML (ArchiMate or GraphML, told apart by the parsed
+    root), node-link JSON, the CSV pair (by extension) or a text document."""
+    table = table_format(name, data)
+    if table is not None:
+        return table
     head = data[:4096]
     for bom in _BOMS:
         if head.startswith(bom):
@@ -432,6 +438,8 @@ def _read_files(files: Sequence[tuple[str, bytes]]) -> Portfolio:
     (name, data), kind = files[0], kinds[0]
     if kind == "document":
         raise LoadError(name, None, "a text document: read it with load_portfolio")
+    if kind in TABLE_FORMATS:
+        return parse_table(data, name, kind)
     if kind == "node-link":
         return read_node_link(data, name)
     root = parse_xml(data, name)
@@ -452,6 +460,10 @@ _LIMITS: dict[Format, int] = {
     "csv": MAX_CSV_BYTES,
     "xml": MAX_XML_BYTES,
     "node-link": MAX_NODE_LINK_BYTES,
+    "pdf": MAX_TABLE_FILE_BYTES,
+    "docx": MAX_TABLE_FILE_BYTES,
+    "xlsx": MAX_TABLE_FILE_BYTES,
+    "csv-table": MAX_BYTES,  # a text document in cells: as long as one
 }
 
 
@@ -484,9 +496,15 @@ def load_one(path: Path, overlay: Path | None) -> Portfolio:
     return load_any(path, overlay)
 
 
+def _csv_pair_given(paths: Sequence[Path]) -> bool:
+    """Whether several paths are one ``nodes.csv`` + ``edges.csv`` pair (not several table documents)."""
+    return len(paths) == 2 and all(sniff(str(p), _head(p)) == "csv" for p in paths)
+
+
 def load_any(paths: Sequence[Path | str] | Path | str | None, overlay: Path | str | None = None) -> Portfolio:
     """The portfolio in ``paths``: no path is the shipped seed; one document, model or graph file; a folder
-    holding ``nodes.csv`` and ``edges.csv``; or those two files. Overlays apply to documents only."""
+    holding ``nodes.csv`` and ``edges.csv``; or those two files. Overlays apply to documents only (text or
+    table)."""
     if paths is None:
         return load_portfolio(None, overlay)
     given = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
@@ -494,11 +512,14 @@ def load_any(paths: Sequence[Path | str] | Path | str | None, overlay: Path | st
         if overlay is not None:
             raise LoadError(str(overlay), None, "a manifest names each source's overlay: give none beside it")
         return load_manifest(given[0], load_one)
-    if len(given) > 1 and not all(p.suffix.lower() == ".csv" for p in given):
+    if len(given) > 1 and not _csv_pair_given(given):
         if overlay is not None:
             raise LoadError(str(overlay), None, "several sources: name each one's overlay in a manifest")
         return load_several(given, load_one)
-    if len(given) == 1 and (given[0].is_dir() or given[0].suffix.lower() == ".csv"):
+    if len(given) == 1 and (
+        given[0].is_dir()
+        or (given[0].suffix.lower() == ".csv" and sniff(str(given[0]), _head(given[0])) == "csv")
+    ):
         given = _pair_of(given[0])
     if len(given) == 1 and overlay is None and sniff(str(given[0]), _head(given[0])) == "node-link":
         # Read here, not into a list the caller keeps: a large file is dropped as soon as it is parsed.
@@ -507,6 +528,8 @@ def load_any(paths: Sequence[Path | str] | Path | str | None, overlay: Path | st
     files = [(str(p), _read(p)) for p in given]
     if len(files) == 1 and sniff(*files[0]) == "document":
         return load_portfolio(given[0], overlay)
+    if len(files) == 1 and sniff(*files[0]) in TABLE_FORMATS:
+        return load_table(given[0], files[0][1], overlay)
     if overlay is not None:
         raise LoadError(
             str(overlay), None, "an overlay applies to a portfolio document, not to imported files"

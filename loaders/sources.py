@@ -371,9 +371,14 @@ def _edges(
             if seen is None:
                 out[edge.key] = edge
             elif seen.document != edge.document:
-                said = f"{edge.document}:{edge.line}: {edge.evidence}" if edge.line else edge.evidence
+                said = f"{_cite(edge)}: {edge.evidence}" if edge.line else edge.evidence
                 out[edge.key] = replace(seen, also=(*seen.also, said, *edge.also))
     return tuple(out.values())
+
+
+def _cite(e: Edge) -> str:
+    """Where an edge was read, as ``also`` cites it: ``doc.txt:12``, or ``doc.pdf, page 2, line 14``."""
+    return f"{e.document}, page {e.page}, line {e.line}" if e.page else f"{e.document}:{e.line}"
 
 
 def _rest(

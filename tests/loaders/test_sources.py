@@ -70,7 +70,8 @@ def test_an_abbreviation_in_one_source_is_the_entry_that_gives_it_in_another() -
     b = _doc("b.txt", _entry("norsk-helsenett-nhn", "Norsk helsenett (NHN)", short="NHN"))
     p = merge([(A, a), (B, b)])
     assert _ids(p) == ["app", "nhn"]  # the first id stays: edges already point at it
-    assert p.node("nhn").name == "Norsk helsenett (NHN)" and "NHN" in p.node("nhn").aliases + (
+    assert p.node("nhn").name == "Norsk helsenett (NHN)" and "NHN" in (
+        *p.node("nhn").aliases,
         p.node("nhn").short,
     )
     assert [(e.source, e.target) for e in p.edges] == [("app", "nhn")]
@@ -226,5 +227,5 @@ def test_a_same_as_naming_a_node_no_source_has_is_refused(tmp_path: Path) -> Non
         "version: 1\nsources:\n  - id: a\n    file: a.txt\n  - id: b\n    file: a.txt\n"
         "same_as:\n  - {a: 'a:Alfa', b: 'b:Beta', reason: test}\n"
     )
-    with pytest.raises(LoadError, match="portfolio.yaml:8: no node of source 'b' named 'Beta'"):
+    with pytest.raises(LoadError, match=r"portfolio\.yaml:8: no node of source 'b' named 'Beta'"):
         load_any(_write(tmp_path, "portfolio.yaml", text))
