@@ -8,15 +8,14 @@ reload thread without holding a thread of the pool the other routes run on."""
 
 from __future__ import annotations
 
-import hmac
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, Security
-from fastapi.security import APIKeyHeader
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.exceptions import HTTPException
 
 from app import schemas
+from app.auth import Role, require_role
 from app.errors import problem_responses
 from app.service import GraphService, Snapshot
 from graph.analysis import dependencies, dependents, edit_from_dict, paths, scenario
@@ -24,7 +23,7 @@ from graph.exports import FORMATS
 from graph.model import DEFAULT_CONFIDENCE, Confidence, NodeKind
 from graph.names import MAX_QUERY_LENGTH
 
-__all__ = ["NAME_PATTERN", "admin", "probes", "reads", "require_api_key", "require_json"]
+__all__ = ["NAME_PATTERN", "admin", "probes", "reads", "require_json"]
 
 
 # ------------------------------------------------------------------------------------ dependencies, once
@@ -52,21 +51,6 @@ def _answer_headers(snap: Snapshot, latest: str | None = None) -> dict[str, str]
 
 Service = Annotated[GraphService, Depends(get_service)]
 Snap = Annotated[Snapshot, Depends(get_snapshot)]
-
-_api_key = APIKeyHeader(
-    name="X-API-Key", auto_error=False, description="The key set in EAGRAPH_API_KEY (admin endpoints)."
-)
-
-
-def require_api_key(service: Service, key: Annotated[str | None, Security(_api_key)] = None) -> None:
-    """Compare the ``X-API-Key`` header with the configured key in constant time."""
-    expected = service.settings.api_key
-    if expected is None:
-        raise HTTPException(403, "admin endpoints are disabled: no API key is configured (EAGRAPH_API_KEY)")
-    if key is None or not hmac.compare_digest(key.encode(), expected.get_secret_value().encode()):
-        raise HTTPException(
-            401, "a valid X-API-Key header is required", headers={"WWW-Authenticate": "ApiKey"}
-        )
 
 
 def require_json(request: Request) -> None:
@@ -392,7 +376,7 @@ def get_export(
 
 admin = APIRouter(
     prefix="/api/v1/admin",
-    dependencies=[Depends(require_api_key)],
+    dependencies=[Depends(require_role(Role.ADMIN))],
     responses=problem_responses(401, 403, 500, 503),
     tags=["admin"],
 )
@@ -401,8 +385,9 @@ admin = APIRouter(
 @admin.post(
     "/reload",
     summary="Parse the portfolio again and load it into the store",
-    description="Requires `X-API-Key`. A document that fails to parse leaves the loaded revision in place. "
-    "One reload runs at a time: reloads asked for while one runs share the next one and all get its answer. "
+    description="Requires an `admin` key in `X-API-Key`. A document that fails to parse leaves the loaded "
+    "revision in place. One reload runs at a time: reloads asked for while one runs share the next one and all "
+    "get its answer. "
     "A reload that has not finished within `EAGRAPH_RELOAD_TIMEOUT` seconds (300) is a 503 "
     "`urn:eagraph:problem:reload-timeout`.",
 )

@@ -1,6 +1,7 @@
 """The ``eagraph`` command line. Errors are mapped once, in :func:`main`: one line, no traceback.
 
-Exit codes: 2 for bad input (:class:`loaders.LoadError`) or a setting that does not validate (``EAGRAPH_API_KEY``
+Exit codes: 2 for bad input (:class:`loaders.LoadError`), a key command that cannot be done (a taken name, an
+unknown role or key: :class:`app.keys.KeysError`) or a setting that does not validate (``EAGRAPH_API_KEY``
 too short …: :func:`app.settings.describe`), 1 when the store cannot be reached or refuses
 (:class:`graph.store.StoreUnavailable`, which names the URI).
 """
@@ -25,28 +26,22 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from app.curation_cli import curation_app
+from app.keys import KeysError, KeysFile, Role
 from app.settings import Settings, describe
 from graph import analysis
 from graph.analysis import EagraphError, Impact, Resolver
 from graph.durations import show as show_hours
 from graph.exports import FORMATS, export
 from graph.model import DEFAULT_CONFIDENCE, Confidence, Edge, Portfolio, to_networkx
-from graph.store import Change, GraphStore, LoadResult, SourcePart, StoreUnavailable
+from graph.store import Change, GraphStore, LoadResult, StoreUnavailable, read_decisions
 from graph.store import Progress as Progress_
 from graph.stores import open_store
-from loaders import LoadError
+from loaders import LoadError, curation
 from loaders.files import read_head
 from loaders.interchange import load_any, load_one
 from loaders.manifest import is_manifest, open_manifest
-from loaders.sources import (
-    Resolution,
-    Source,
-    combine,
-    file_hash,
-    portfolio_sources,
-    resolutions_of,
-    source_id_of,
-)
+from loaders.sources import Resolution, Source, file_hash, portfolio_sources, source_id_of
 
 cli = typer.Typer(
     name="eagraph",
@@ -91,7 +86,13 @@ STATE_STYLE = {"down": "bold red", "degraded": "yellow", "delayed": "cyan"}
 
 
 def _graph(portfolio_path: Path | None, overlay: Path | None = None) -> tuple[nx.MultiDiGraph, Resolver]:
-    G = to_networkx(load_any(portfolio_path, overlay))
+    """The portfolio's graph, with the curation decisions kept beside it (``<portfolio>.decisions.jsonl``
+    or EAGRAPH_DECISIONS_FILE) applied."""
+    portfolio = load_any(portfolio_path, overlay)
+    path = Settings(portfolio=str(portfolio_path) if portfolio_path else None).decisions_path
+    if path is not None and path.exists():
+        portfolio = curation.curated(portfolio, read_decisions(path))
+    G = to_networkx(portfolio)
     return G, Resolver(G)
 
 
@@ -513,32 +514,39 @@ def cycles(
             )
 
 
-def _as_parts(
-    current: tuple[SourcePart, ...], store: GraphStore
-) -> tuple[tuple[SourcePart, ...], tuple[Resolution, ...]]:
-    """The current source parts and decisions; a graph loaded whole is one source, so loading another source
-    beside it keeps it."""
-    try:
-        whole = store.read()
-    except LookupError:
-        return current, ()
-    if current:
-        return current, resolutions_of(whole)
-    ref = portfolio_sources(whole)[0]
-    return (SourcePart(ref.id, whole.document, None, None, whole.revision, "", whole),), ()
+def _current(store: GraphStore) -> Callable[[], Portfolio | None]:
+    """The store's current graph, or ``None`` when nothing is loaded (read only when a change needs it)."""
+
+    def read() -> Portfolio | None:
+        try:
+            return store.read()
+        except LookupError:
+            return None
+
+    return read
+
+
+def _loaded_ids(store: GraphStore) -> list[str]:
+    """The ids of the sources the store's graph is made of (a graph loaded whole is one source)."""
+    parts = store.sources()
+    if parts:
+        return [part.id for part in parts]
+    whole = _current(store)()
+    return [portfolio_sources(whole)[0].id] if whole is not None else []
 
 
 def _source_change(files: Sequence[Path], overlay: Path | None, store: GraphStore) -> Change:
-    """What loading ``files`` as sources does to a store's parts: each file (or each source of a manifest)
-    adds or replaces the source of its id; the others stay. Every file is parsed before the store is asked."""
+    """What loading ``files`` as sources does: each file (or each source of a manifest) adds or replaces the
+    source of its id; the others stay; the decisions apply again. Every file is parsed before the store is
+    asked."""
     add: list[tuple[Source, Portfolio, str | None]] = []
-    decisions: list[Resolution] = []
+    resolutions: list[Resolution] = []
     finishes: list[Callable[[Portfolio], Portfolio]] = []
     for path in files:
         if is_manifest(path, read_head(path)):
             manifest = open_manifest(path, load_one)
             add += manifest.parts
-            decisions += manifest.decisions
+            resolutions += manifest.decisions
             finishes.append(manifest.finish)
         else:
             add.append(
@@ -553,18 +561,12 @@ def _source_change(files: Sequence[Path], overlay: Path | None, store: GraphStor
     if twice:
         raise LoadError(", ".join(map(str, files)), None, f"two sources have the id {twice[0]!r}")
 
-    def change(current: tuple[SourcePart, ...]) -> tuple[Portfolio, tuple[SourcePart, ...]]:
-        parts, before = _as_parts(current, store)
-        chosen = decisions or list(before)
+    def finish(p: Portfolio) -> Portfolio:
+        for f in finishes:
+            p = f(p)
+        return p
 
-        def finish(p: Portfolio) -> Portfolio:
-            for f in finishes:
-                p = f(p)
-            return p
-
-        return combine(parts, add, decisions=chosen, finish=finish)
-
-    return change
+    return curation.load_sources(add, (), resolutions, finish, _current(store))
 
 
 def _into_store(
@@ -635,8 +637,8 @@ def load(
         path = portfolio or settings.portfolio
         if path is not None and is_manifest(Path(path), read_head(Path(path))):
             manifest = open_manifest(Path(path), load_one)
-            change: Change = lambda _: combine(  # noqa: E731 - one expression
-                (), manifest.parts, decisions=manifest.decisions, finish=manifest.finish
+            change = curation.load_sources(
+                manifest.parts, (), manifest.decisions, manifest.finish, lambda: None
             )
             result = _into_store(
                 settings, Path(path).name, lambda store, pr: store.update(change, progress=pr)
@@ -644,7 +646,11 @@ def load(
             findings = "sources merged"
         else:
             parsed = load_any(path, overlay)
-            result = _into_store(settings, parsed.document, lambda store, pr: store.load(parsed, progress=pr))
+            result = _into_store(
+                settings,
+                parsed.document,
+                lambda store, pr: store.update(curation.load_whole(parsed), progress=pr),
+            )
             findings = f"{len(parsed.findings)} findings"
     state = "new revision" if result.changed else "unchanged"
     out.print(
@@ -664,17 +670,14 @@ def unload(
     settings = _neo4j_settings(neo4j_uri)
 
     def run(store: GraphStore, progress: Progress_) -> LoadResult:
-        def change(current: tuple[SourcePart, ...]) -> tuple[Portfolio, tuple[SourcePart, ...]]:
-            parts, decisions = _as_parts(current, store)
-            try:
-                return combine(parts, remove=[source], decisions=decisions)
-            except LookupError as exc:
-                raise LoadError("unload", None, str(exc)) from None
-
-        return store.update(change, progress=progress)
+        change = curation.load_sources((), [source], (), lambda p: p, _current(store))
+        try:
+            return store.update(change, progress=progress)
+        except curation.CurationError as exc:
+            raise LoadError("unload", None, str(exc)) from None
 
     def loaded(store: GraphStore) -> None:
-        ids = [part.id for part in _as_parts(store.sources(), store)[0]]
+        ids = _loaded_ids(store)
         if source not in ids:
             raise LoadError(
                 "unload", None, f"no source {source!r} is loaded (loaded: {', '.join(ids) or 'none'})"
@@ -862,13 +865,73 @@ def _import_tables(p: Portfolio) -> None:
         out.print(f"[yellow]finding[/] {f.code} (line {f.line}): {f.message}", highlight=False)
 
 
+# ------------------------------------------------------------------------------------ keys
+
+keys_cli = typer.Typer(
+    help="API keys with roles (reader < curator < admin), kept in EAGRAPH_KEYS_FILE (docs/keys.md).",
+    no_args_is_help=True,
+)
+cli.add_typer(keys_cli, name="keys")
+cli.add_typer(curation_app, name="curation")
+
+
+def _keys_file() -> KeysFile:
+    return KeysFile(Settings().keys_file)
+
+
+@keys_cli.command("add")
+def keys_add(
+    name: Annotated[
+        str, typer.Argument(help="A slug naming who holds the key: lowercase letters, digits, hyphens.")
+    ],
+    role: Annotated[str, typer.Option("--role", help=f"One of: {', '.join(Role)}.")] = Role.READER.value,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a key and print its secret on stdout, this once: the file keeps only a salted hash of it."""
+    keys = _keys_file()
+    record, secret = keys.add(name, role)
+    if as_json:
+        print_json({**record.public(), "secret": secret})
+        return
+    sys.stdout.write(secret + "\n")
+    err.print(
+        f"added {record.role} key {record.name!r} to {keys.path}; the secret above is shown only now",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@keys_cli.command("list")
+def keys_list(as_json: JsonOpt = False) -> None:
+    """The keys: name, role, id (the secret's first characters after eag_), created, revoked."""
+    keys = _keys_file()
+    rows = [r.public() for r in keys.records()]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("name", "role", "id", "created", "revoked", title=f"API keys in {keys.path}")
+    for row in rows:
+        table.add_row(*(row[k] or "" for k in ("name", "role", "id", "created", "revoked")))
+    out.print(table)
+    if Settings().api_key is not None:
+        err.print("EAGRAPH_API_KEY is set as well: an admin key named 'admin'", highlight=False)
+
+
+@keys_cli.command("revoke")
+def keys_revoke(name: Annotated[str, typer.Argument(help="The name of the key to revoke.")]) -> None:
+    """Revoke a key: refused from the next request on. Its record stays, and so its name is not reused."""
+    keys = _keys_file()
+    record = keys.revoke(name)
+    out.print(f"key {record.name!r} revoked at {record.public()['revoked']}", highlight=False)
+
+
 def main() -> None:
     """Console entry point: an error is one line on stderr and exit code 2 (input) or 1 (store), no traceback."""
     # The driver logs each retry; the user gets the one-line outcome instead.
     logging.getLogger("neo4j").addHandler(logging.NullHandler())
     try:
         cli()
-    except (LoadError, EagraphError) as exc:
+    except (LoadError, EagraphError, curation.CurationError, KeysError) as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True, markup=True)
         raise SystemExit(2) from None
     except StoreUnavailable as exc:

@@ -9,7 +9,11 @@
 * ``StoreUnavailable`` → 503 ``urn:eagraph:problem:store-unavailable``, ``GraphBuilding`` (no revision is
   ready to answer yet) → 503 ``urn:eagraph:problem:graph-building``, ``LoadError`` (the configured document
   cannot be read) → 503 ``urn:eagraph:problem:portfolio-unreadable``, ``ReloadTimeout`` (a reload over
-  ``EAGRAPH_RELOAD_TIMEOUT``) → 503 ``urn:eagraph:problem:reload-timeout``, all with ``Retry-After``;
+  ``EAGRAPH_RELOAD_TIMEOUT``) → 503 ``urn:eagraph:problem:reload-timeout``, ``KeysUnreadable`` (the keys
+  file, :mod:`app.keys`, is there but cannot be read: logged, not shown) → 503
+  ``urn:eagraph:problem:keys-unreadable``, all with ``Retry-After``;
+* a missing, unknown or revoked ``X-API-Key`` → 401 with ``WWW-Authenticate: ApiKey``; a key whose role is
+  too low, or no key configured for the role → 403 (:mod:`app.auth`, as HTTP errors, ``about:blank``);
 * HTTP errors (an unknown route, a wrong method, a body over the limit or not JSON) → their status,
   ``about:blank``;
 * anything else → 500 ``urn:eagraph:problem:internal``: logged here, details withheld from the client.
@@ -25,13 +29,16 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.keys import KeysUnreadable
 from app.schemas import Problem
 from app.service import GraphBuilding, ReloadTimeout
 from graph.errors import AmbiguousName, InvalidEdit, InvalidQuery, NodeNotFound
 from graph.store import StoreUnavailable
 from loaders import LoadError
+from loaders.curation import CurationError
 
 __all__ = ["PROBLEM_JSON", "BodyLimit", "BodyTooLarge", "install", "problem_responses"]
 
@@ -116,6 +123,18 @@ def _retry_later(kind: str, title: str, seconds: int) -> Handler:
     return handler
 
 
+def _allowed(request: Request) -> list[str]:
+    """Every method some route of the app answers on the request's path (GET and POST /decisions are two)."""
+    methods: set[str] = set()
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        for route in request.app.router.routes:
+            match, _ = route.matches({**request.scope, "method": method})
+            if match is Match.FULL:
+                methods.add(method)
+                break
+    return sorted(methods)
+
+
 def _handlers() -> dict[type[Exception] | int, Handler]:
     async def not_found(request: Request, exc: NodeNotFound) -> JSONResponse:
         return problem(
@@ -158,7 +177,23 @@ def _handlers() -> dict[type[Exception] | int, Handler]:
 
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else None
-        return problem(request, exc.status_code, detail, headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # Starlette names the methods of the first route of the path only
+            headers["Allow"] = ", ".join(_allowed(request)) or headers.get("Allow", "")
+        return problem(request, exc.status_code, detail, headers=headers)
+
+    async def refused_decision(request: Request, exc: CurationError) -> JSONResponse:
+        titles = {404: "No such decision", 409: "Decision does not apply", 422: "Invalid decision"}
+        kinds = {404: "decision-not-found", 409: "decision-conflict", 422: "invalid-decision"}
+        return problem(
+            request, exc.status, str(exc), kind=kinds.get(exc.status), title=titles.get(exc.status)
+        )
+
+    async def keys_unreadable(request: Request, exc: KeysUnreadable) -> JSONResponse:
+        log.error("%s", exc)  # the path and the reason are for the operator
+        detail = "the API keys cannot be checked: the keys file cannot be read (the server log says why)"
+        headers = {"Retry-After": "30"}
+        return problem(request, 503, detail, kind="keys-unreadable", title="Keys unreadable", headers=headers)
 
     async def internal(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
@@ -169,11 +204,13 @@ def _handlers() -> dict[type[Exception] | int, Handler]:
         AmbiguousName: ambiguous,
         InvalidQuery: invalid_query,
         InvalidEdit: invalid_edit,
+        CurationError: refused_decision,
         RequestValidationError: invalid_request,
         StoreUnavailable: _retry_later("store-unavailable", "Store unavailable", 5),
         GraphBuilding: _retry_later("graph-building", "Graph being built", 1),
         LoadError: _retry_later("portfolio-unreadable", "Portfolio unreadable", 30),
         ReloadTimeout: _retry_later("reload-timeout", "Reload timed out", 30),
+        KeysUnreadable: keys_unreadable,
         StarletteHTTPException: http_error,
         Exception: internal,
     }
@@ -202,9 +239,10 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries declaring problem+json bodies for these statuses."""
     descriptions = {
         400: "Invalid or ambiguous query (`candidates` lists what an ambiguous name could mean).",
-        401: "Missing or wrong API key.",
-        403: "Admin endpoints are disabled: no API key is configured.",
-        404: "No node matches a name (`suggestions` lists look-alikes).",
+        401: "Missing, unknown or revoked API key (`X-API-Key`).",
+        403: "The key's role is too low, or no key is configured for the role (the endpoints are disabled).",
+        404: "No node matches a name (`suggestions` lists look-alikes), or no decision has the id.",
+        409: "The decision does not apply to the current graph (its edge or node is not there).",
         413: "The request body is too large.",
         415: "The request body is not sent as `application/json`.",
         422: "Malformed parameters or body, or an edit that does not apply.",

@@ -20,8 +20,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp
 
 from app import edge, errors, web
-from app.api import admin, probes, reads, require_api_key
+from app.api import admin, probes, reads
+from app.auth import Role, require_role
+from app.curation import curation_routes
 from app.errors import problem_responses
+from app.keys import Keyring
 from app.service import GraphService
 from app.settings import Settings
 from graph.store import GraphStore
@@ -74,18 +77,26 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             {"name": "analysis", "description": "Impact, paths, critical components, cycles, what-if."},
             {"name": "nodes", "description": "Systems, integrations, actors and outside services."},
             {"name": "explorer", "description": "Data for the web explorer."},
-            {"name": "admin", "description": "Needs the API key."},
+            {
+                "name": "admin",
+                "description": "Needs an `admin` key (`eagraph keys add`, or EAGRAPH_API_KEY).",
+            },
             {"name": "operations", "description": "Liveness and readiness probes."},
         ],
     )
     app.state.service = service
+    app.state.keyring = Keyring(settings.keys_file, settings.api_key)  # read on the first request
     errors.install(app)
-    if settings.read_api_key:
-        app.include_router(
-            reads, dependencies=[Depends(require_api_key)], responses=problem_responses(401, 403)
-        )
-    else:
-        app.include_router(reads)
+    # Reads (the curation reads too) need a reader key only when EAGRAPH_READ_API_KEY says so.
+    for router in (reads, curation_routes):
+        if settings.read_api_key:
+            app.include_router(
+                router,
+                dependencies=[Depends(require_role(Role.READER))],
+                responses=problem_responses(401, 403),
+            )
+        else:
+            app.include_router(router)
     app.include_router(admin)
     app.include_router(probes)
     web.mount(app)

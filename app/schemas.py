@@ -3,7 +3,7 @@ graph ``revision`` they were computed on."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -608,3 +608,70 @@ class Problem(BaseModel):
     suggestions: list[str] | None = None
     candidates: list[str] | None = None
     errors: list[FieldError] | None = None
+
+
+# ------------------------------------------------------------------------------------------------ curation
+
+DecisionOp = Literal[
+    "nodes.add", "nodes.update", "nodes.remove", "nodes.merge",
+    "edges.add", "edges.update", "edges.remove", "edges.accept",
+    "findings.dismiss", "entries.rename",
+]  # fmt: skip
+
+
+class DecisionRequest(Model):
+    """One overlay operation: ``op`` and its ``item`` (the fields of an overlay item, names or ids), with
+    the reason the decision is made."""
+
+    op: DecisionOp = Field(examples=["edges.remove"])
+    item: dict[str, str | int | list[str] | None] = Field(
+        examples=[{"source": "praksisinfo", "target": "hint", "type": "INTEGRATES_VIA"}]
+    )
+    reason: str = Field(
+        min_length=1, max_length=2000, examples=["Praksisinfo has no integrations (architect)."]
+    )
+
+
+class RevertRequest(Model):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class DecisionOut(Model):
+    id: str
+    seq: int
+    op: str
+    item: dict[str, Any]
+    author: str
+    at: str
+    reason: str
+    reverts: str | None
+    active: bool = Field(description="In force: not undone by a revert.")
+
+
+class Decisions(Model):
+    revision: Revision
+    stale: Stale
+    items: list[DecisionOut]
+
+
+class Decided(Model):
+    decision: DecisionOut
+    revision: str = Field(description="The revision the decision made; reads answer from it once built.")
+
+
+class ReviewItem(Model):
+    kind: Literal["inferred-edge", "finding"]
+    code: str
+    message: str
+    nodes: list[str]
+    edge: dict[str, str] | None
+    evidence: dict[str, str | int | None]
+    blast_radius: int = Field(description="Nodes that depend, directly or not, on the nodes involved.")
+    settle: list[dict[str, Any]] = Field(description="Decisions that would settle it (op and item).")
+
+
+class ReviewQueue(Model):
+    revision: Revision
+    stale: Stale
+    total: int
+    items: list[ReviewItem]

@@ -45,8 +45,9 @@ from graph.errors import EagraphError
 from graph.exports import export
 from graph.impact import ImpactIndex
 from graph.model import Portfolio, paused_gc, to_networkx
-from graph.store import GraphStore, LoadResult, SourcePart, StoreUnavailable
+from graph.store import Change, GraphStore, LoadResult, SourcePart, StoreUnavailable
 from graph.stores import open_store
+from loaders import curation
 from loaders.interchange import load_any
 from loaders.sources import portfolio_sources
 
@@ -322,6 +323,21 @@ class GraphService:
                     self._store = open_store(self.settings, timeout=self.settings.store_timeout)
         return self._store
 
+    def decide(self, change: Change) -> LoadResult:
+        """Make a curation decision (:mod:`loaders.curation`) as a new revision, and have its snapshot built:
+        the next reads answer from it once built (until then, from the revision before, flagged by id)."""
+        result = self.store.update(change)
+        self._initial_load = False
+        self._builder.ask()
+        return result
+
+    def read_current(self) -> Portfolio | None:
+        """The store's current graph, or ``None`` before anything is loaded."""
+        try:
+            return self.store.read()
+        except LookupError:
+            return None
+
     def loaded_sources(self) -> tuple[SourcePart, ...]:
         """The source parts the store keeps (when and by which revision each source was loaded); none when
         the store does not answer: the sources are still listed, from the graph."""
@@ -374,7 +390,7 @@ class GraphService:
         store = self.store
         if self._initial_load:
             with paused_gc():
-                store.load(load_any(self.settings.portfolio))
+                store.update(curation.load_whole(load_any(self.settings.portfolio)))
             self._initial_load = False
         revision = store.revision()
         current = self._snapshot
@@ -431,7 +447,7 @@ class GraphService:
                     f"reading {portfolio.document} took longer than {self.settings.reload_timeout:g} s "
                     "(EAGRAPH_RELOAD_TIMEOUT); nothing was loaded"
                 )
-            result = self.store.load(portfolio)
+            result = self.store.update(curation.load_whole(portfolio))
         self._initial_load = False
         self._await_snapshot(deadline)
         return result

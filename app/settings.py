@@ -6,6 +6,7 @@ as one line through :func:`describe`.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
@@ -30,8 +31,12 @@ class Settings(BaseSettings):
     neo4j_password: SecretStr | None = Field(
         None, validation_alias=AliasChoices("NEO4J_PASSWORD", "EAGRAPH_NEO4J_PASSWORD")
     )
-    api_key: SecretStr | None = None  # required by admin endpoints; unset: admin endpoints refuse
-    read_api_key: bool = False  # True: reads need the API key too
+    # Named keys with roles (app.keys, `eagraph keys`); relative to the working directory.
+    keys_file: Path = Path(".eagraph/keys.json")
+    api_key: SecretStr | None = (
+        None  # an admin key named "admin"; no admin key at all: admin endpoints refuse
+    )
+    read_api_key: bool = False  # True: reads need a key too (any role)
     cors_origins: list[str] = []  # CORS is off unless origins are listed
     max_body_bytes: int = 64 * 1024
     # While the store does not answer, reads come from the last revision read, flagged stale (app.resilience).
@@ -44,6 +49,19 @@ class Settings(BaseSettings):
     lock_lease: float = Field(60.0, ge=3)
     # POST /admin/reload answers within this many seconds; a portfolio read after that is not loaded.
     reload_timeout: float = Field(300.0, gt=0)
+    # The memory store's curation decisions (one JSON object per line): beside the portfolio by default
+    # (<portfolio>.decisions.jsonl); with the shipped seed, kept in the process only unless this is set.
+    decisions_file: str | None = None
+
+    @property
+    def decisions_path(self) -> Path | None:
+        """Where the memory store keeps its decisions (see ``decisions_file``)."""
+        if self.decisions_file:
+            return Path(self.decisions_file)
+        if self.portfolio:
+            given = Path(self.portfolio)
+            return given.with_name(given.stem + ".decisions.jsonl")
+        return None
 
     @field_validator("api_key", mode="before")
     @classmethod

@@ -423,10 +423,10 @@ class Portfolio:
 
     @property
     def revision(self) -> str:
-        """A content hash: the same nodes and edges give the same revision, computed once per portfolio
-        (:func:`content_hash` of their fields)."""
+        """A content hash: the same nodes, edges and findings give the same revision (a finding dismissed by a
+        decision is a new revision), computed once per portfolio (:func:`content_hash` of their fields)."""
         if self._revision is None:
-            object.__setattr__(self, "_revision", content_hash(self.nodes, self.edges))
+            object.__setattr__(self, "_revision", content_hash(self.nodes, self.edges, self.findings))
         assert self._revision is not None
         return self._revision
 
@@ -505,10 +505,10 @@ _EDGE_ROW = attrgetter(*_EDGE_ORDER)
 _NODE_ROW = attrgetter(*(f.name for f in fields(Node)))
 
 
-def content_hash(nodes: Iterable[Node], edges: Iterable[Edge]) -> str:
-    """The first 12 hex digits of the SHA-256 of the edges' and then the nodes' fields as JSON arrays (in
-    declaration order, orjson), fed to the hash a chunk at a time: a million edges never become one string,
-    and none becomes a dictionary.
+def content_hash(nodes: Iterable[Node], edges: Iterable[Edge], findings: Iterable[Finding] = ()) -> str:
+    """The first 12 hex digits of the SHA-256 of the edges', the nodes' and the findings' fields as JSON
+    arrays (in declaration order, orjson), fed to the hash a chunk at a time: a million edges never become one
+    string, and none becomes a dictionary.
 
     >>> a, b = Node("a", "A", NodeKind.SYSTEM), Node("b", "A", NodeKind.SYSTEM)
     >>> content_hash([a], []) == content_hash([a], []) != content_hash([b], [])
@@ -520,6 +520,10 @@ def content_hash(nodes: Iterable[Node], edges: Iterable[Edge]) -> str:
         it = iter(items)
         while chunk := list(islice(it, _CHUNK)):
             h.update(orjson.dumps(list(map(row, chunk))))
+    rows = [[f.code, f.message, list(f.nodes), f.line] for f in findings]
+    if rows:  # a portfolio without findings keeps the revision it had before findings were hashed
+        h.update(b"findings")
+        h.update(orjson.dumps(rows))
     return h.hexdigest()[:12]
 
 

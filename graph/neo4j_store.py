@@ -54,7 +54,7 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
 from graph.model import OPTIONAL_EDGE_FIELDS, Edge, Entry, Finding, Node, NodeKind, Portfolio, RelType
-from graph.store import Change, LoadResult, Progress, SourcePart, StoreUnavailable
+from graph.store import Change, Decision, LoadResult, Progress, SourcePart, StoreState, StoreUnavailable
 
 __all__ = ["COMMON_LABEL", "Neo4jStore"]
 
@@ -82,6 +82,7 @@ SCHEMA: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT eagraph_finding_seq IF NOT EXISTS FOR (f:Finding) REQUIRE (f.revision, f.seq) IS UNIQUE",
     "CREATE CONSTRAINT eagraph_revision IF NOT EXISTS FOR (r:Revision) REQUIRE r.revision IS UNIQUE",
     "CREATE CONSTRAINT eagraph_writer_lock IF NOT EXISTS FOR (l:WriterLock) REQUIRE l.name IS UNIQUE",
+    "CREATE CONSTRAINT eagraph_decision IF NOT EXISTS FOR (d:Decision) REQUIRE d.id IS UNIQUE",
     "CREATE INDEX eagraph_node_revision IF NOT EXISTS FOR (n:Node) ON (n.revision)",
     "CREATE INDEX eagraph_node_name IF NOT EXISTS FOR (n:Node) ON (n.name)",
 )
@@ -207,6 +208,14 @@ READ_FINDINGS: LiteralString = """
 MATCH (f:Finding {revision: $revision}) RETURN properties(f) AS props ORDER BY f.seq
 """
 PING: LiteralString = "RETURN 1 AS ok"
+# Decisions are append-only and belong to no revision (cleanup never deletes them); they are written in the
+# transaction that makes their revision current, so every replica sees a decision with its graph or neither.
+WRITE_DECISIONS: LiteralString = """
+UNWIND $decisions AS d
+MERGE (x:Decision {id: d.id})
+ON CREATE SET x += d
+"""
+READ_DECISIONS: LiteralString = "MATCH (d:Decision) RETURN properties(d) AS d ORDER BY d.seq"
 
 _BOOKKEEPING = ("revision", "seq")  # properties the store adds to every row
 
@@ -328,6 +337,15 @@ def portfolio_from_records(
         notes=tuple(rev.get("notes") or ()),
         meta=json.loads(rev["meta"]),
     )
+
+
+def decision_props(d: Decision) -> dict[str, Any]:
+    """A decision as ``:Decision`` properties (its item as JSON: Neo4j holds no maps in properties)."""
+    return {**d.to_dict(), "item": json.dumps(d.item, ensure_ascii=False, sort_keys=True)}
+
+
+def decision_from_props(props: dict[str, Any]) -> Decision:
+    return Decision.from_dict({**props, "item": json.loads(props.get("item") or "{}")})
 
 
 @dataclass(frozen=True)
@@ -462,7 +480,17 @@ class Neo4jStore:
         The whole load holds the database's writer lock, so concurrent writers (``eagraph load``, the API's
         reload, the compose loader) run one after another; a second writer waits up to ``lock_wait`` seconds.
         """
-        return self.update(lambda _: (portfolio, ()), progress=progress, what=portfolio.document)
+        return self.update(
+            lambda state: (portfolio, StoreState((), state.decisions)),
+            progress=progress,
+            what=portfolio.document,
+        )
+
+    def decisions(self) -> tuple[Decision, ...]:
+        """Every decision made, in order."""
+        with self._errors("read the decisions"):
+            records = self._driver.execute_query(READ_DECISIONS).records
+        return tuple(decision_from_props(r["d"]) for r in records)
 
     def sources(self) -> tuple[SourcePart, ...]:
         """The source parts the current revision was made of."""
@@ -478,7 +506,12 @@ class Neo4jStore:
         self.ping()
         self.ensure_schema()
         with self._writer_lock(f"load of {what}") as lease:
-            portfolio, parts = change(self.sources())
+            before = StoreState(self.sources(), self.decisions())
+            portfolio, state = change(before)
+            parts = state.parts
+            if state.decisions[: len(before.decisions)] != before.decisions:
+                raise ValueError("decisions are append-only: a change may add decisions, never alter one")
+            new_decisions = state.decisions[len(before.decisions) :]
             revision = portfolio.revision
             previous = self.revision()
             # A revision some earlier load began (and died in) is merged into; a fresh one is created.
@@ -502,7 +535,7 @@ class Neo4jStore:
                 edges = self._edge_statements(portfolio, nodes, fresh=not started)
                 for rows in self._write_all(edges, self._write_batch, revision):
                     committed(len(rows))
-            self._flip(portfolio, parts, lease)
+            self._flip(portfolio, parts, lease, new_decisions)
             self._cleanup(lease)
         return LoadResult(revision, len(portfolio.nodes), len(portfolio.edges), changed=previous != revision)
 
@@ -613,7 +646,13 @@ class Neo4jStore:
         findings = [finding_row(f, seq) for seq, f in enumerate(portfolio.findings)]
         yield from ((MERGE_FINDINGS, batch) for batch in _batches(findings, self.batch_size))
 
-    def _flip(self, portfolio: Portfolio, parts: Sequence[SourcePart], lease: _Lease) -> None:
+    def _flip(
+        self,
+        portfolio: Portfolio,
+        parts: Sequence[SourcePart],
+        lease: _Lease,
+        decisions: Sequence[Decision] = (),
+    ) -> None:
         """In one transaction: check this writer still holds the lock and the new revision is complete, then
         make it the current one."""
         revision = portfolio.revision
@@ -629,6 +668,8 @@ class Neo4jStore:
             if found != expected:
                 raise IncompleteRevision(f"revision {revision} has {found}, expected {expected}")
             tx.run(FLIP_CURRENT, revision=revision, props=revision_props(portfolio, parts)).consume()
+            if decisions:
+                tx.run(WRITE_DECISIONS, decisions=[decision_props(d) for d in decisions]).consume()
 
         with self._errors(f"make revision {revision} current"), self._driver.session() as session:
             try:

@@ -23,14 +23,28 @@ never lose each other's work.
 
 from __future__ import annotations
 
+import json
+import os
+import tempfile
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from graph.model import Portfolio
 
-__all__ = ["Change", "GraphStore", "LoadResult", "MemoryStore", "Progress", "SourcePart", "StoreUnavailable"]
+__all__ = [
+    "Change",
+    "Decision",
+    "GraphStore",
+    "LoadResult",
+    "MemoryStore",
+    "Progress",
+    "SourcePart",
+    "StoreState",
+    "StoreUnavailable",
+]
 
 Progress = Callable[[int, int], None]  # (done, total) in rows written: nodes, edges and findings
 
@@ -83,8 +97,57 @@ class SourcePart:
         )
 
 
-# The current parts -> the new graph and its parts (see GraphStore.update).
-Change = Callable[[tuple[SourcePart, ...]], tuple[Portfolio, tuple[SourcePart, ...]]]
+@dataclass(frozen=True)
+class Decision:
+    """An architect's correction of the graph: one overlay operation (``op``, e.g. ``edges.remove``, with its
+    ``item``), signed (``author``, ``at``) and reasoned. Decisions are append-only: a correction is a new
+    decision, a revert is a decision (``op`` ``revert``) naming the one it undoes (:mod:`loaders.curation`)."""
+
+    id: str
+    seq: int
+    op: str
+    item: dict[str, Any]
+    author: str
+    at: str  # ISO 8601 UTC
+    reason: str
+    reverts: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "seq": self.seq,
+            "op": self.op,
+            "item": dict(self.item),
+            "author": self.author,
+            "at": self.at,
+            "reason": self.reason,
+            "reverts": self.reverts,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Decision:
+        return cls(
+            str(d["id"]),
+            int(d["seq"]),
+            str(d["op"]),
+            dict(d.get("item") or {}),
+            str(d["author"]),
+            str(d["at"]),
+            str(d["reason"]),
+            d.get("reverts"),
+        )
+
+
+@dataclass(frozen=True)
+class StoreState:
+    """What a store keeps beside the graph: the sources it was merged from, and the decisions applied."""
+
+    parts: tuple[SourcePart, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+
+
+# The current state -> the new graph and state (see GraphStore.update).
+Change = Callable[[StoreState], tuple[Portfolio, StoreState]]
 
 
 @runtime_checkable
@@ -98,12 +161,16 @@ class GraphStore(Protocol):
         ...
 
     def update(self, change: Change, *, progress: Progress | None = None) -> LoadResult:
-        """Under the writer lock: ``change(current parts)`` gives the new graph and parts, loaded as one
-        revision."""
+        """Under the writer lock: ``change(current state)`` gives the new graph and state (source parts and
+        decisions), loaded as one revision."""
         ...
 
     def sources(self) -> tuple[SourcePart, ...]:
         """The source parts of the current revision (none when it was loaded whole)."""
+        ...
+
+    def decisions(self) -> tuple[Decision, ...]:
+        """Every decision made, in order (append-only)."""
         ...
 
     def read(self) -> Portfolio:
@@ -128,28 +195,34 @@ class MemoryStore:
 
     name = "memory"
 
-    def __init__(self) -> None:
+    def __init__(self, decisions_file: Path | None = None) -> None:
         self._lock = threading.Lock()
         self._writer = threading.Lock()
         self._current: Portfolio | None = None
-        self._parts: tuple[SourcePart, ...] = ()
+        self._state = StoreState(decisions=read_decisions(decisions_file) if decisions_file else ())
+        self.decisions_file = decisions_file
 
     def load(self, portfolio: Portfolio, *, progress: Progress | None = None) -> LoadResult:
-        return self.update(lambda _: (portfolio, ()), progress=progress)
+        return self.update(lambda state: (portfolio, replace(state, parts=())), progress=progress)
 
     def update(self, change: Change, *, progress: Progress | None = None) -> LoadResult:
         with self._writer:
-            portfolio, parts = change(self._parts)
+            portfolio, state = change(self._state)
             total = len(portfolio.nodes) + len(portfolio.edges) + len(portfolio.findings)
             if progress is not None:  # before the swap: a load aborted by its progress hook changes nothing
                 progress(total, total)
+            if self.decisions_file is not None and state.decisions != self._state.decisions:
+                write_decisions(self.decisions_file, state.decisions)  # a failure here changes nothing
             with self._lock:
                 changed = self._current is None or self._current.revision != portfolio.revision
-                self._current, self._parts = portfolio, parts
+                self._current, self._state = portfolio, state
         return LoadResult(portfolio.revision, len(portfolio.nodes), len(portfolio.edges), changed)
 
     def sources(self) -> tuple[SourcePart, ...]:
-        return self._parts
+        return self._state.parts
+
+    def decisions(self) -> tuple[Decision, ...]:
+        return self._state.decisions
 
     def read(self) -> Portfolio:
         current = self._current
@@ -170,3 +243,36 @@ class MemoryStore:
 
     def close(self) -> None:
         return None
+
+
+# --- the memory store's decisions file: one JSON object per line, in order (git diffs show each decision) ---
+
+
+def read_decisions(path: Path) -> tuple[Decision, ...]:
+    """The decisions in ``path`` (none when it does not exist yet)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ()
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot read the decisions file {path}: {exc.strerror}") from None
+    try:
+        return tuple(Decision.from_dict(json.loads(line)) for line in text.splitlines() if line.strip())
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreUnavailable(f"the decisions file {path} is damaged: {exc}") from None
+
+
+def write_decisions(path: Path, decisions: Sequence[Decision]) -> None:
+    """Replace ``path`` with ``decisions`` at once (a temporary file renamed over it): a reader or a crash sees
+    the old file or the new one, never half of one."""
+    text = "".join(json.dumps(d.to_dict(), ensure_ascii=False, sort_keys=True) + "\n" for d in decisions)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot write the decisions file {path}: {exc.strerror}") from None

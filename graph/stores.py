@@ -44,7 +44,7 @@ def open_store(settings: StoreSettings, *, timeout: float | None = None) -> Grap
     (default: the adapter's, generous for loads; the API asks for a short one).
     """
     if settings.store == "memory":
-        return MemoryStore()
+        return MemoryStore(getattr(settings, "decisions_path", None))
     if settings.store == "neo4j":
         from graph.neo4j_store import DEFAULT_CONNECTION_TIMEOUT, DEFAULT_RETRY_TIME, Neo4jStore
 

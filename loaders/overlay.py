@@ -9,6 +9,7 @@ Format (``seed/overlay.yaml``)::
       update: [{id, name?, kind?, aliases?, owner?, description?, reason,     # aliases are added
                 administrator?, operator?, criticality?, rto?, rpo?, mtd?, hosting?, fallback?}]
       remove: [{id, reason}]                                                 # and every edge touching it
+      merge:  [{id, into, reason}]        # two names of one system: id's edges, name and aliases go to into
     entries:
       rename: [{line, name, reason}]     # the entry that starts on that line of the document, renamed before
                                          # anything is read from it (a doubtful or over-long name)
@@ -16,6 +17,9 @@ Format (``seed/overlay.yaml``)::
       add:    [{source, target, type, strength?, alt_group?, scope?, mode?, tolerance?, capability?, reason}]
       update: [{source, target, type, strength?, alt_group?, scope?, mode?, tolerance?, capability?, reason}]
       remove: [{source, target, type, reason}]
+      accept: [{source, target, type, reason}]   # an inferred edge signed off: confidence curated
+    findings:
+      dismiss: [{code, nodes?, reason}]          # a finding looked at and set aside (nodes: the ones it names)
     same_as:  [{a: "source:node", b: "source:node", reason}]   # only in a manifest's overlay: two nodes of
     not_same: [{a: "source:node", b: "source:node", reason}]   # different sources are one, or are not
 
@@ -50,8 +54,9 @@ _DURATIONS = {"rto": "rto_hours", "rpo": "rpo_hours", "mtd": "mtd_hours"}
 _PROFILE = {*_TEXT_PROFILE, *_DURATIONS}
 _SECTIONS = {
     "entries": {"rename"},
-    "nodes": {"add", "update", "remove"},
-    "edges": {"add", "update", "remove"},
+    "nodes": {"add", "update", "remove", "merge"},
+    "edges": {"add", "update", "remove", "accept"},
+    "findings": {"dismiss"},
 }
 _FIELDS = {
     ("entries", "rename"): ({"line", "name", "reason"}, set()),
@@ -61,8 +66,11 @@ _FIELDS = {
     ("edges", "add"): ({"source", "target", "type", "reason"}, {"strength", "alt_group", "scope", *_FLOW}),
     ("edges", "update"): ({"source", "target", "type", "reason"}, {"strength", "alt_group", "scope", *_FLOW}),
     ("edges", "remove"): ({"source", "target", "type", "reason"}, set()),
+    ("nodes", "merge"): ({"id", "into", "reason"}, set()),
+    ("edges", "accept"): ({"source", "target", "type", "reason"}, set()),
+    ("findings", "dismiss"): ({"code", "reason"}, {"nodes"}),
 }
-_LISTS = {"aliases", "scope"}
+_LISTS = {"aliases", "scope", "nodes"}
 _NULLABLE = {"alt_group"}
 
 
@@ -331,6 +339,22 @@ def apply_overlay(portfolio: Portfolio, doc: CommentedMap, source: str) -> Portf
                 _line(item),
             )
         )
+    for item in node_ops.get("merge", []):
+        _merge_node(source, nodes, edges, item, findings)
+    for item in edge_ops.get("accept", []):
+        key = _edge_key(source, nodes, edges, item)
+        e = edges[key]
+        if e.confidence is not Confidence.INFERRED:
+            raise LoadError(
+                source,
+                _line(item),
+                f"edge {key[0]} -{key[2]}-> {key[1]} is {e.confidence.value}, not inferred",
+            )
+        edges[key] = replace(
+            e, confidence=Confidence.CURATED, note=f"{item['reason']} ({name}:{_line(item)})"
+        )
+    for item in (doc.get("findings") or {}).get("dismiss", []):
+        findings = _dismissed(source, findings, item)
     for e in edges.values():
         for actor in e.scope:
             if actor not in nodes:
@@ -342,6 +366,49 @@ def apply_overlay(portfolio: Portfolio, doc: CommentedMap, source: str) -> Portf
         edges=tuple(sorted(edges.values(), key=lambda e: (e.source, e.target, e.type.value))),
         findings=tuple(findings),
     )
+
+
+def _merge_node(
+    source: str,
+    nodes: dict[str, Node],
+    edges: dict[tuple[str, str, str], Edge],
+    item: CommentedMap,
+    findings: list[Finding],
+) -> None:
+    """``nodes.merge``: node ``id`` is ``into`` under another name — its edges (and the scopes naming it) move
+    to ``into``, its name and aliases become aliases of ``into``; a relation both had keeps ``into``'s."""
+    gone, into = _need(source, nodes, item, "id"), _need(source, nodes, item, "into")
+    if gone == into:
+        raise LoadError(source, _line(item), f"node {gone!r} cannot be merged into itself")
+    old, keep = nodes.pop(gone), nodes[into]
+    names = [old.name, *(x for x in (old.short,) if x), *old.aliases]
+    nodes[into] = replace(
+        keep, aliases=tuple(dict.fromkeys((*keep.aliases, *(n for n in names if n != keep.name))))
+    )
+    for key in [k for k in edges if gone in k[:2]]:
+        e = edges.pop(key)
+        s, t = (into if e.source == gone else e.source), (into if e.target == gone else e.target)
+        if s != t and (s, t, key[2]) not in edges:
+            edges[(s, t, key[2])] = replace(e, source=s, target=t)
+    for key, e in list(edges.items()):
+        if gone in e.scope:
+            edges[key] = replace(e, scope=tuple(dict.fromkeys(into if a == gone else a for a in e.scope)))
+    findings.append(
+        Finding("curated-merge", f"node {gone} merged into {into}: {item['reason']}", (into,), _line(item))
+    )
+
+
+def _dismissed(source: str, findings: list[Finding], item: CommentedMap) -> list[Finding]:
+    """``findings.dismiss``: the findings of ``code`` (naming every node of ``nodes``, when given) set aside."""
+    wanted = {str(n) for n in item.get("nodes") or ()}
+    keep = [f for f in findings if not (f.code == str(item["code"]) and wanted <= set(f.nodes))]
+    if len(keep) == len(findings):
+        raise LoadError(
+            source,
+            _line(item),
+            f"no finding {item['code']!r} naming {sorted(wanted) or 'anything'} to dismiss",
+        )
+    return keep
 
 
 def _flow(source: str, item: CommentedMap) -> dict[str, Any]:

@@ -25,6 +25,9 @@ class TcpProxy:
                 client, _ = self._listener.accept()
             except OSError:
                 return
+            if self._cut.is_set():  # accepted as the cable was cut: refused all the same
+                client.close()
+                return
             upstream = socket.create_connection(self.target, timeout=5)
             upstream.settimeout(None)
             with self._lock:
@@ -42,6 +45,10 @@ class TcpProxy:
 
     def cut(self) -> None:
         self._cut.set()
+        # A close alone does not wake a thread blocked in accept(): the socket would go on accepting (and
+        # proxying) one more connection. Shutting the listener down wakes it first.
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
         with self._lock:
             for s in self._sockets:

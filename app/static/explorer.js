@@ -23,6 +23,19 @@
     selected: null, // id of the impacted node whose explanation is shown
     zoom: null, // null: fit to width
     request: 0,
+    source: "", // the source whose nodes stay bright ("" all)
+  };
+
+  const review = {
+    open: false,
+    items: [], // GET /review, the pages read so far
+    total: 0,
+    revision: null,
+    current: 0, // index of the item the keys act on
+    form: null, // the open decision form
+    history: null, // { about, opener } while the history is shown
+    inferred: null, // every inferred edge of the queue's revision (the accept preview sets the others aside)
+    busy: false, // a decision is saved and its revision not yet answering
   };
 
   // ---------------------------------------------------------------------------------------- helpers
@@ -50,8 +63,15 @@
     while (node.firstChild) node.firstChild.remove();
   }
 
+  // The one status line (aria-live): errors in red, progress and confirmations in blue and green.
+  function say(message, tone = "error") {
+    const status = $("status");
+    status.textContent = message || "";
+    status.dataset.tone = tone;
+  }
+
   function showError(message) {
-    $("status").textContent = message || "";
+    say(message, "error");
   }
 
   async function getJSON(url) {
@@ -66,6 +86,47 @@
     }
     return body;
   }
+
+  // A write sends an API key (X-API-Key; docs/keys.md). It is asked for once, when the first write is
+  // attempted, and kept in sessionStorage only: this tab, until it closes — never localStorage, never a cookie.
+  const KEY_ITEM = "eagraph-api-key";
+
+  function apiKey() {
+    let key = sessionStorage.getItem(KEY_ITEM);
+    if (!key) {
+      key = (window.prompt("API key for changes (eag_…), kept in this tab only:") || "").trim();
+      if (!key) return null;
+      sessionStorage.setItem(KEY_ITEM, key);
+    }
+    return key;
+  }
+
+  // POST `body` as JSON with the key; a 401 forgets the key (the next write asks again). Rejects with an
+  // Error carrying the problem's detail and `status`.
+  async function postJSON(url, body) {
+    const key = apiKey();
+    if (!key) {
+      const error = new Error("No API key given: nothing was sent.");
+      error.status = 401;
+      throw error;
+    }
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { Accept: "application/json", "Content-Type": "application/json", "X-API-Key": key },
+      body: JSON.stringify(body),
+    });
+    const answer = await response.json().catch(() => null);
+    if (response.status === 401) sessionStorage.removeItem(KEY_ITEM);
+    if (!response.ok) {
+      const detail = answer && (answer.detail || answer.title);
+      const error = new Error(detail || `${response.status} ${response.statusText}`);
+      error.status = response.status;
+      throw error;
+    }
+    return answer;
+  }
+
+  window.eagraph = Object.freeze({ apiKey, postJSON });
 
   function nameOf(id) {
     const node = state.byId.get(id);
@@ -224,6 +285,7 @@
     const params = new URLSearchParams();
     for (const id of state.down) params.append("down", id);
     if (state.minConfidence !== "curated") params.set("min_confidence", state.minConfidence);
+    if (review.open) params.set("view", "review");
     const hash = params.toString();
     history.replaceState(null, "", hash ? `#${hash}` : location.pathname);
   }
@@ -233,6 +295,7 @@
     state.down = params.getAll("down").filter((id) => state.byId.has(id));
     const mc = params.get("min_confidence");
     if (["inferred", "curated", "stated"].includes(mc)) state.minConfidence = mc;
+    review.open = params.get("view") === "review";
     $("min-confidence").value = state.minConfidence;
   }
 
@@ -302,8 +365,9 @@
 
   function renderPanel() {
     const impact = state.impact;
-    $("intro").hidden = Boolean(impact);
-    $("result").hidden = !impact;
+    $("intro").hidden = review.open || Boolean(impact);
+    $("result").hidden = review.open || !impact;
+    renderReviewImpact();
     if (!impact) return;
     const s = impact.summary;
     $("summary").textContent =
@@ -315,6 +379,9 @@
       (s.inferred ? `; ${s.inferred} only through inferred edges (marked possible)` : "") + "." +
       (s.risk && s.risk.text ? ` Risk: ${s.risk.text}.` : "") +
       ` Edges: ${impact.min_confidence === "inferred" ? "all, incl. inferred" : impact.min_confidence + " and better"}.`;
+    const links = $("history-links");
+    clear(links);
+    links.append("Decisions about ", ...historyButtons(impact.down));
     fillImpacted($("impacted"), impact.impacted, "Nothing depends on it.");
     fillImpacted($("possible"), impact.possible, null);
     $("possible-title").hidden = impact.possible.length === 0;
@@ -421,12 +488,19 @@
     const hops = $("path-hops");
     clear(hops);
     for (const hop of item.hops) {
+      const past = el("button", {
+        type: "button", class: "link", "aria-label": `History of the edge ${edgeText(hop)}`,
+      }, "history");
+      past.addEventListener("click", () => openHistory({ source: hop.source, target: hop.target, type: hop.type }, past));
       hops.append(el("li", {},
         el("span", { class: "edge" }, `${nameOf(hop.source)} `, el("span", { class: "type" }, hop.type), ` ${nameOf(hop.target)}`),
         hop.strength === "soft" ? " (soft)" : "",
         hop.alt_group ? " (one of several alternatives)" : "",
+        " ", past,
         el("br"), quote(hop.evidence), source(hop)));
     }
+    $("path-history").setAttribute("aria-label", `History of the decisions about ${item.name}`);
+    $("path-history").dataset.node = item.id;
     if (item.down_for.length) {
       hops.append(el("li", { class: "muted" }, `Access is lost for ${item.down_for.map(nameOf).join(", ")}.`));
     }
@@ -515,6 +589,805 @@
     input.addEventListener("blur", () => setTimeout(close, 150));
   }
 
+  // ---------------------------------------------------------------------------------------- review
+
+  // The review queue (GET /review): inferred edges and findings, the largest blast radius first. A decision
+  // (POST /decisions) is one overlay operation with a reason, signed with the key's name. Its impact is
+  // previewed with POST /scenarios before it is saved. The server builds the new revision in the background and
+  // reads answer from the previous one until then, so the page waits for /ready to name the decision's revision
+  // before it reads the queue, the graph and the impact again.
+  const PAGE = 100;
+  const MAX_EDITS = 100; // edits in one scenario (app/schemas.py)
+  const EDGES = { inferred: "all, incl. inferred", curated: "stated and curated", stated: "stated only" };
+  const ACTIONS = {
+    accept: { key: "a", label: "Accept", op: "edges.accept", help: "Sign the edge off: it counts as curated" },
+    reject: { key: "r", label: "Reject", op: "edges.remove", help: "Remove the edge" },
+    edit: { key: "e", label: "Edit", op: "edges.update", help: "Change its strength or alternative group" },
+    dismiss: { key: "d", label: "Dismiss", op: "findings.dismiss", help: "Set the finding aside" },
+    merge: { key: "m", label: "Merge", op: "nodes.merge", help: "Two names of one system: merge them" },
+  };
+  const KEYS = Object.fromEntries(Object.entries(ACTIONS).map(([name, a]) => [a.key, name]));
+  const REASON_NEEDED = "A reason is required: say why, for whoever reads the history.";
+  let uid = 0;
+
+  function fullName(id) {
+    const node = state.byId.get(id);
+    return node ? `${node.name} (${id})` : id;
+  }
+
+  function edgeText(e) {
+    return `${nameOf(e.source)} —${e.type}→ ${nameOf(e.target)}`;
+  }
+
+  function edgeRef(e) {
+    return el("span", { class: "edge-ref" },
+      el("span", { class: "end", title: fullName(e.source) }, nameOf(e.source)), " ",
+      el("span", { class: "type" }, `—${e.type}→`), " ",
+      el("span", { class: "end", title: fullName(e.target) }, nameOf(e.target)));
+  }
+
+  function joined(parts, separator = ", ") {
+    return parts.flatMap((part, i) => (i ? [separator, part] : [part]));
+  }
+
+  function where(evidence) {
+    return [evidence.document, evidence.page ? `page ${evidence.page}` : null, evidence.line ? `line ${evidence.line}` : null]
+      .filter(Boolean).join(", ");
+  }
+
+  function stateBadge(s) {
+    return el("span", { class: `badge ${s || "ok"}` }, s || "ok");
+  }
+
+  // What a decision is about, in words: the edge with names, the node, the finding.
+  function describe(op, item) {
+    const fields = (keys) => keys.filter((k) => k in item).map((k) => {
+      const v = item[k];
+      return `${k.replace("_", " ")} ${v === null ? "none" : Array.isArray(v) ? v.map(nameOf).join(", ") : v}`;
+    });
+    let text;
+    let extra = [];
+    if (op.startsWith("edges.") && item.source) {
+      text = edgeText(item);
+      extra = fields(["strength", "alt_group", "scope", "mode", "tolerance", "capability"]);
+    } else if (op === "nodes.merge") {
+      text = `${nameOf(item.id)} into ${nameOf(item.into)}`;
+    } else if (op === "findings.dismiss") {
+      text = item.code + (item.nodes && item.nodes.length ? ` about ${item.nodes.map(nameOf).join(", ")}` : "");
+    } else if (op === "entries.rename") {
+      text = `the entry on line ${item.line} as “${item.name}”`;
+    } else if (item.id) {
+      text = nameOf(item.id);
+      extra = fields(Object.keys(item).filter((k) => k !== "id"));
+    } else {
+      text = Object.entries(item).map(([k, v]) => `${k} ${v}`).join(", ");
+    }
+    return extra.length ? `${text} (${extra.join("; ")})` : text;
+  }
+
+  function when(at) {
+    const utc = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(:\d\d(\.\d+)?)?(Z|\+00:00)$/.exec(at || "");
+    return utc ? `${utc[1]} ${utc[2]} UTC` : at;
+  }
+
+  async function sendJSON(url, body) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { Accept: "application/json", "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const answer = await response.json().catch(() => null);
+    if (!response.ok) {
+      throw new Error((answer && (answer.detail || answer.title)) || `${response.status} ${response.statusText}`);
+    }
+    return answer;
+  }
+
+  function historyButtons(ids) {
+    return joined(ids.map((id) => {
+      const button = el("button", {
+        type: "button", class: "link", "data-node": id, "aria-label": `History of the decisions about ${fullName(id)}`,
+      }, nameOf(id));
+      button.addEventListener("click", () => openHistory({ node: id }, button));
+      return button;
+    }));
+  }
+
+  // The current impact, above the queue: it changes as decisions are made.
+  function renderReviewImpact() {
+    const box = $("review-impact");
+    clear(box);
+    const impact = state.impact;
+    if (!impact) {
+      delete box.dataset.impacted;
+      box.append(`Mark a system down (search, or click a box) to watch its impact change as you decide. Edges: ${EDGES[state.minConfidence]}.`);
+      return;
+    }
+    const s = impact.summary;
+    box.dataset.impacted = String(s.impacted);
+    box.dataset.possible = String(s.possible);
+    box.append(
+      el("strong", {}, `${impact.down.map(nameOf).join(" + ")} down → ${s.impacted} impacted`),
+      s.possible ? `, ${s.possible} more possible through inferred edges` : "",
+      ` (edges: ${EDGES[impact.min_confidence]}). Decisions about `, ...historyButtons(impact.down), ".");
+  }
+
+  async function showReview(on) {
+    review.open = on;
+    document.body.classList.toggle("reviewing", on);
+    $("review-toggle").setAttribute("aria-pressed", String(on));
+    $("review").hidden = !on;
+    saveHash();
+    renderPanel();
+    applyZoom();
+    if (!on) {
+      closeForm();
+      markReviewed();
+      return;
+    }
+    $("review-list").setAttribute("aria-busy", "true");
+    try {
+      await loadQueue();
+    } catch (err) {
+      showError(`Could not read the review queue: ${err.message}`);
+      return;
+    } finally {
+      $("review-list").removeAttribute("aria-busy");
+    }
+    renderQueue();
+    focusCurrent();
+  }
+
+  // keep: read as many items as are shown (after a decision the list stays as long as it was).
+  async function loadQueue(keep = false) {
+    const limit = keep ? Math.min(1000, Math.max(PAGE, review.items.length)) : PAGE;
+    const page = await getJSON(`${API}/review?${new URLSearchParams({ limit: String(limit), offset: "0" })}`);
+    review.items = page.items;
+    review.total = page.total;
+    review.revision = page.revision;
+    review.inferred = null;
+  }
+
+  async function loadMore() {
+    const offset = String(review.items.length);
+    const page = await getJSON(`${API}/review?${new URLSearchParams({ limit: String(PAGE), offset })}`);
+    review.items.push(...page.items);
+    review.total = page.total;
+    renderQueue();
+  }
+
+  function renderQueue() {
+    closeForm();
+    const list = $("review-list");
+    clear(list);
+    review.current = Math.min(review.current, Math.max(0, review.items.length - 1));
+    review.items.forEach((item, i) => list.append(queueItem(item, i)));
+    if (!review.items.length) list.append(el("li", { class: "none" }, "Nothing to review: every inferred edge and finding is settled."));
+    const shown = review.items.length;
+    $("review-summary").textContent =
+      `${review.total} ${review.total === 1 ? "item" : "items"} to review, the largest blast radius first` +
+      (shown < review.total ? ` (${shown} shown)` : "") + `. Revision ${review.revision}.`;
+    $("review-more").hidden = shown >= review.total;
+    $("review").dataset.revision = review.revision;
+    markReviewed();
+  }
+
+  // The current item's edge (or nodes) stand out in the graph.
+  function markReviewed() {
+    const root = $("graph-svg");
+    if (!root) return;
+    for (const n of root.querySelectorAll(".reviewed")) n.classList.remove("reviewed");
+    const item = review.open ? review.items[review.current] : null;
+    if (!item) return;
+    const ids = new Set(item.edge ? [item.edge.source, item.edge.target] : item.nodes);
+    for (const group of root.querySelectorAll(".node")) {
+      if (ids.has(group.dataset.id)) group.classList.add("reviewed");
+    }
+    if (!item.edge) return;
+    for (const path of root.querySelectorAll(".edge")) {
+      if (path.dataset.source === item.edge.source && path.dataset.target === item.edge.target) path.classList.add("reviewed");
+    }
+  }
+
+  function offered(item) {
+    if (item.kind === "inferred-edge") return ["accept", "reject", "edit"];
+    return ["merge", "dismiss"].filter((name) => item.settle.some((s) => s.op === ACTIONS[name].op));
+  }
+
+  function settled(item, op) {
+    const s = item.settle.find((x) => x.op === op);
+    return s ? { ...s.item } : null;
+  }
+
+  function historyAbout(item) {
+    if (item.edge) return { source: item.edge.source, target: item.edge.target, type: item.edge.type };
+    return item.nodes.length ? { node: item.nodes[0] } : {};
+  }
+
+  function queueItem(item, i) {
+    const current = i === review.current;
+    const edge = item.kind === "inferred-edge";
+    const head = el("div", { class: "head" },
+      el("span", { class: `badge ${edge ? "inferred" : "finding"}` }, edge ? "inferred edge" : "finding"),
+      edge ? null : el("span", { class: "code" }, item.code),
+      el("span", { class: "blast", title: "Blast radius: the nodes that depend, directly or not, on the nodes involved" },
+        `blast radius ${item.blast_radius}`));
+    const rule = /is inferred \((.+)\)$/.exec(item.message);
+    const proposal = item.edge
+      ? el("div", { class: "proposal" }, el("span", { class: "label" }, "proposed edge"), edgeRef(item.edge),
+        el("p", { class: "message muted" }, rule ? `inferred by the rule ${rule[1]}` : item.message))
+      : el("div", { class: "proposal" }, el("span", { class: "label" }, "finding about"),
+        item.nodes.length ? el("span", {}, ...joined(item.nodes.map((id) => el("span", { class: "end", title: fullName(id) }, nameOf(id)))))
+          : el("span", { class: "muted" }, "the document"),
+        el("p", { class: "message" }, item.message));
+    const ev = item.evidence || {};
+    const evidence = el("div", { class: "evidence-col" },
+      el("span", { class: "label" }, ev.text && ev.text !== item.message ? "evidence" : "where"),
+      ev.text && ev.text !== item.message ? quote(ev.text) : null,
+      el("span", { class: "where" }, where(ev) || "no place in a document"));
+    const li = el("li", {
+      class: `review-item${current ? " current" : ""}`, tabindex: current ? "0" : "-1",
+      "data-key": item.edge ? `${item.edge.source} ${item.edge.type} ${item.edge.target}` : `${item.code} ${item.nodes.join(" ")}`,
+      "data-kind": item.kind,
+    }, head, el("div", { class: "columns" }, proposal, evidence));
+    if (item.edge) {
+      li.dataset.source = item.edge.source;
+      li.dataset.target = item.edge.target;
+    }
+    if (current) {
+      li.setAttribute("aria-current", "true");
+      li.append(actionsFor(item));
+    }
+    li.addEventListener("click", (ev) => {
+      if (ev.target.closest("button, form, a")) return;
+      if (i !== review.current) moveTo(i);
+    });
+    return li;
+  }
+
+  function actionsFor(item) {
+    const bar = el("div", { class: "actions", role: "group", "aria-label": "Decide on this item" });
+    for (const name of offered(item)) {
+      const a = ACTIONS[name];
+      const merge = name === "merge" ? settled(item, a.op) : null;
+      const label = merge ? `Merge ${nameOf(merge.id)} into ${nameOf(merge.into)}` : a.label;
+      const button = el("button", { type: "button", "data-action": name, "aria-keyshortcuts": a.key, title: `${a.help} (${a.key})` },
+        label, " ", el("kbd", { "aria-hidden": "true" }, a.key));
+      button.addEventListener("click", () => openForm(name));
+      bar.append(button);
+    }
+    const about = historyAbout(item);
+    const label = about.source ? "History of this edge" : about.node ? `History of ${nameOf(about.node)}` : "Every decision";
+    const past = el("button", { type: "button", "data-action": "history", "aria-keyshortcuts": "h", title: "Who decided what, when and why (h)" },
+      label, " ", el("kbd", { "aria-hidden": "true" }, "h"));
+    past.addEventListener("click", () => openHistory(about, past));
+    bar.append(past);
+    return bar;
+  }
+
+  function currentLi() {
+    const li = $("review-list").children[review.current];
+    return li && li.classList.contains("review-item") ? li : null;
+  }
+
+  function focusCurrent() {
+    const li = currentLi();
+    if (!li) return;
+    li.focus({ preventScroll: true });
+    li.scrollIntoView({ block: "nearest" });
+  }
+
+  function moveTo(i) {
+    if (!review.items.length) return;
+    const next = Math.max(0, Math.min(review.items.length - 1, i));
+    closeForm();
+    const list = $("review-list");
+    const old = review.current;
+    review.current = next;
+    if (list.children[old]) list.children[old].replaceWith(queueItem(review.items[old], old));
+    list.children[next].replaceWith(queueItem(review.items[next], next));
+    markReviewed();
+    focusCurrent();
+  }
+
+  function closeForm() {
+    const form = review.form;
+    review.form = null;
+    if (!form) return;
+    clearTimeout(form.timer);
+    form.view.form.remove();
+  }
+
+  // A small form asking the reason (required), with an optional preview box; `onSubmit(reason)` saves.
+  function reasonForm({ title, extra = null, submit, onSubmit, onCancel, preview = true }) {
+    const n = ++uid;
+    const heading = el("h4", { id: `form-title-${n}` }, title);
+    const box = preview ? el("div", { class: "preview", "aria-live": "polite", "data-ready": "false" }) : null;
+    const reason = el("textarea", {
+      id: `reason-${n}`, rows: "2", maxlength: "2000", required: "", "aria-required": "true",
+      placeholder: "Why? e.g. confirmed with the system owner",
+    });
+    const save = el("button", { type: "submit", class: "primary" }, submit);
+    const cancel = el("button", { type: "button" }, "Cancel");
+    const form = el("form", { class: "decide", novalidate: "", "aria-labelledby": heading.id }, heading, extra, box,
+      el("label", { for: reason.id }, "Reason ", el("span", { class: "muted" }, "(required; Enter saves, Shift+Enter starts a new line)")),
+      reason, el("div", { class: "buttons" }, save, cancel));
+    cancel.addEventListener("click", onCancel);
+    form.addEventListener("keydown", (ev) => {
+      if (ev.key === "Escape") {
+        ev.preventDefault();
+        ev.stopPropagation();
+        onCancel();
+      }
+    });
+    reason.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter" && !ev.shiftKey) {
+        ev.preventDefault();
+        form.requestSubmit();
+      }
+    });
+    reason.addEventListener("input", () => {
+      reason.removeAttribute("aria-invalid");
+      if ($("status").textContent === REASON_NEEDED) say("");
+    });
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const text = reason.value.trim();
+      if (!text) {
+        reason.setAttribute("aria-invalid", "true");
+        showError(REASON_NEEDED);
+        reason.focus();
+        return;
+      }
+      if (form.getAttribute("aria-busy") === "true") return;
+      form.setAttribute("aria-busy", "true");
+      save.disabled = true;
+      try {
+        await onSubmit(text);
+      } catch (err) {
+        showError(`Not saved: ${err.message}`);
+        if (document.contains(reason)) reason.focus();
+      } finally {
+        form.removeAttribute("aria-busy");
+        save.disabled = false;
+      }
+    });
+    return { form, box, reason };
+  }
+
+  function openForm(action) {
+    const item = review.items[review.current];
+    if (!item) return;
+    const a = ACTIONS[action];
+    if (!offered(item).includes(action)) {
+      showError(`${a.label} (${a.key}) does not apply to this item` +
+        (item.kind === "finding" ? ": it is a finding, not an edge." : ": it is an edge, not a finding."));
+      return;
+    }
+    if (review.busy) {
+      showError("Wait a moment: the last decision's revision is still being built.");
+      return;
+    }
+    closeForm();
+    const base = action === "edit" ? { ...item.edge } : settled(item, a.op);
+    const titles = {
+      accept: `Accept ${edgeText(item.edge)}: it counts as curated`,
+      reject: `Reject ${edgeText(item.edge)}: remove the edge`,
+      edit: `Edit ${edgeText(item.edge)}`,
+      dismiss: `Dismiss the finding ${item.code}`,
+      merge: base ? `Merge ${nameOf(base.id)} into ${nameOf(base.into)}` : "",
+    };
+    const form = { action, op: a.op, item, base, ticket: 0, timer: null, fields: null, view: null };
+    const extra = action === "edit" ? editFields(form) : null;
+    form.view = reasonForm({
+      title: titles[action],
+      extra,
+      submit: `Save: ${a.label.toLowerCase()}`,
+      onSubmit: (reason) => saveDecision(form, reason),
+      onCancel: () => {
+        closeForm();
+        focusCurrent();
+      },
+    });
+    form.view.form.dataset.action = action;
+    review.form = form;
+    currentLi().append(form.view.form);
+    (form.fields ? form.fields.strength : form.view.reason).focus();
+    form.view.form.scrollIntoView({ block: "nearest" });
+    refreshPreview(form);
+  }
+
+  function editFields(form) {
+    const n = ++uid;
+    const strength = el("select", { id: `strength-${n}` },
+      el("option", { value: "" }, "keep as it is"),
+      el("option", { value: "hard" }, "hard: it stops without it"),
+      el("option", { value: "soft" }, "soft: it is degraded without it"));
+    const alt = el("input", { id: `alt-${n}`, type: "text", maxlength: "100", autocomplete: "off", spellcheck: "false", placeholder: "none" });
+    const now = el("p", { class: "muted now" }, "Reading the edge…");
+    form.fields = { strength, alt, now, current: null };
+    strength.addEventListener("change", () => schedulePreview(form));
+    alt.addEventListener("input", () => schedulePreview(form));
+    currentEdge(form.item.edge).then((hop) => {
+      clear(now);
+      if (!hop) {
+        now.append("Its strength and group could not be read: only what you set is sent.");
+        return;
+      }
+      form.fields.current = hop;
+      strength.options[0].textContent = `keep as it is (${hop.strength})`;
+      if (!alt.value) alt.value = hop.alt_group || "";
+      now.append(`Now: ${hop.strength}, ${hop.alt_group ? `alternative group “${hop.alt_group}”` : "in no alternative group"}` +
+        (hop.mode ? `, ${hop.mode}` : "") + ".");
+    });
+    return el("div", { class: "fields" }, now,
+      el("label", { for: strength.id }, "Strength"), strength,
+      el("label", { for: alt.id }, "Alternative group ",
+        el("span", { class: "muted" }, "(one system's edges in one group back each other up; empty: none)")), alt);
+  }
+
+  // The edge's strength, group and mode, from the one-hop path between its ends (null if unknown).
+  async function currentEdge(edge) {
+    try {
+      const params = new URLSearchParams({ from: edge.source, to: edge.target, min_confidence: "inferred", limit: "5" });
+      const found = await getJSON(`${API}/paths?${params}`);
+      for (const path of found.paths) {
+        const hop = path.hops.length === 1 ? path.hops[0] : null;
+        if (hop && hop.source === edge.source && hop.target === edge.target && hop.type === edge.type) return hop;
+      }
+    } catch (err) {
+      // the form still works: only what is set is sent
+    }
+    return null;
+  }
+
+  function editChanges(form) {
+    const f = form.fields;
+    const current = f.current || {};
+    const out = {};
+    if (f.strength.value && f.strength.value !== current.strength) out.strength = f.strength.value;
+    const alt = f.alt.value.trim() || null;
+    if (alt !== (current.alt_group ?? null)) out.alt_group = alt;
+    return out;
+  }
+
+  function schedulePreview(form) {
+    clearTimeout(form.timer);
+    form.timer = setTimeout(() => refreshPreview(form), 250);
+  }
+
+  async function refreshPreview(form) {
+    const box = form.view.box;
+    const ticket = ++form.ticket;
+    box.dataset.ready = "false";
+    clear(box);
+    box.append(el("h5", {}, "Impact preview"), el("p", { class: "muted" }, "Computing…"));
+    let shown;
+    try {
+      shown = await previewOf(form);
+    } catch (err) {
+      shown = { note: `No preview: ${err.message}` };
+    }
+    if (ticket !== form.ticket || review.form !== form) return;
+    clear(box);
+    renderPreview(box, shown);
+    box.dataset.ready = "true";
+  }
+
+  // What the decision would change, from POST /scenarios, and in words what is compared. The scenario edits
+  // are remove_edge, add_edge, set_strength and set_alt_group: the closest honest comparison for each op.
+  async function previewOf(form) {
+    const { action, item } = form;
+    if (action === "dismiss") {
+      return { note: "Dismissing a finding changes no node and no edge: every impact stays as it is." };
+    }
+    if (action === "merge") {
+      return { note: `The scenarios endpoint cannot merge nodes, so there is no impact preview. After the merge ` +
+        `${nameOf(form.base.id)}’s edges, name and aliases belong to ${nameOf(form.base.into)}.` };
+    }
+    const ref = { source: item.edge.source, target: item.edge.target, type: item.edge.type };
+    const down = ref.target;
+    const name = nameOf(down);
+    if (action === "reject") {
+      const r = await sendJSON(`${API}/scenarios`, { down: [down], edits: [{ op: "remove_edge", ...ref }], min_confidence: "inferred" });
+      return {
+        compares: `If ${name} is down, counting every edge incl. inferred ones: the graph now, and without this edge.`,
+        before: r.before.impacted, after: r.after.impacted,
+        note: "The default answer (stated and curated edges) does not count an inferred edge: it stays as it is.",
+      };
+    }
+    if (action === "edit") {
+      const changes = editChanges(form);
+      const edits = [];
+      if ("strength" in changes) edits.push({ op: "set_strength", ...ref, strength: changes.strength });
+      if ("alt_group" in changes) edits.push({ op: "set_alt_group", ...ref, alt_group: changes.alt_group });
+      if (!edits.length) return { note: "Change the strength or the alternative group to see what it does." };
+      const r = await sendJSON(`${API}/scenarios`, { down: [down], edits, min_confidence: "inferred" });
+      return {
+        compares: `If ${name} is down, counting every edge incl. inferred ones (an edit leaves the edge inferred): ` +
+          "the edge as it is, and as edited.",
+        before: r.before.impacted, after: r.after.impacted,
+      };
+    }
+    // accept: a scenario cannot turn an edge curated, and add_edge knows no mode (batch, live). So: the default
+    // answer now, against every edge incl. inferred with all the other inferred edges that can reach the node
+    // set aside — the stated and curated graph plus this edge, exactly as it is.
+    const reach = ancestors(down);
+    const aside = (await inferredEdges()).filter((e) => reach.has(e.source) &&
+      !(e.source === ref.source && e.target === ref.target && e.type === ref.type));
+    if (aside.length > MAX_EDITS) {
+      return { note: `No preview: ${aside.length} other inferred edges would have to be set aside, and a scenario takes at most ${MAX_EDITS} edits.` };
+    }
+    const now = await getJSON(`${API}/impact?${new URLSearchParams({ down, min_confidence: "curated" })}`);
+    const r = await sendJSON(`${API}/scenarios`, {
+      down: [down], edits: aside.map((e) => ({ op: "remove_edge", ...e })), min_confidence: "inferred",
+    });
+    return {
+      compares: `If ${name} is down, with stated and curated edges (the default answer): now, and with this edge ` +
+        `accepted as curated, its strength and mode as they are. (Computed over every edge with the other ` +
+        `${aside.length} inferred ${aside.length === 1 ? "edge" : "edges"} reaching ${name} set aside.)`,
+      before: now.impacted, after: r.after.impacted,
+    };
+  }
+
+  function ancestors(id) {
+    const preds = new Map();
+    for (const e of state.graph.edges) {
+      if (!preds.has(e.target)) preds.set(e.target, []);
+      preds.get(e.target).push(e.source);
+    }
+    const seen = new Set([id]);
+    const stack = [id];
+    while (stack.length) {
+      for (const p of preds.get(stack.pop()) || []) {
+        if (!seen.has(p)) {
+          seen.add(p);
+          stack.push(p);
+        }
+      }
+    }
+    return seen;
+  }
+
+  async function inferredEdges() {
+    if (review.inferred) return review.inferred;
+    let items = review.items;
+    if (items.length < review.total) {
+      items = [];
+      for (let offset = 0; offset < review.total; offset += 1000) {
+        const page = await getJSON(`${API}/review?${new URLSearchParams({ limit: "1000", offset: String(offset) })}`);
+        items.push(...page.items);
+        if (page.items.length < 1000) break;
+      }
+    }
+    review.inferred = items.filter((i) => i.kind === "inferred-edge" && i.edge)
+      .map((i) => ({ source: i.edge.source, target: i.edge.target, type: i.edge.type }));
+    return review.inferred;
+  }
+
+  function renderPreview(box, { compares, before, after, note }) {
+    box.append(el("h5", {}, "Impact preview"));
+    if (compares) box.append(el("p", { class: "compares" }, compares));
+    if (before && after) {
+      const delta = after.length - before.length;
+      box.dataset.before = String(before.length);
+      box.dataset.after = String(after.length);
+      box.append(el("p", { class: "counts" }, el("strong", {}, `${before.length} → ${after.length}`),
+        ` impacted (${delta > 0 ? "+" : delta < 0 ? "−" : "±"}${Math.abs(delta)})`));
+      const was = new Map(before.map((i) => [i.id, i.state]));
+      const is = new Map(after.map((i) => [i.id, i.state]));
+      const changed = [...new Set([...was.keys(), ...is.keys()])].filter((id) => was.get(id) !== is.get(id))
+        .sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
+      if (!changed.length) box.append(el("p", { class: "muted" }, "No node changes state."));
+      const list = el("ul", { class: "changes" });
+      for (const id of changed.slice(0, 12)) {
+        list.append(el("li", { "data-id": id }, `${nameOf(id)}: `, stateBadge(was.get(id)), " → ", stateBadge(is.get(id))));
+      }
+      if (changed.length > 12) list.append(el("li", { class: "muted" }, `and ${changed.length - 12} more`));
+      if (changed.length) box.append(list);
+    }
+    if (note) box.append(el("p", { class: "muted" }, note));
+  }
+
+  async function saveDecision(form, reason) {
+    let item = form.base;
+    if (form.action === "edit") {
+      const changes = editChanges(form);
+      if (!Object.keys(changes).length) throw new Error("nothing to change: choose another strength or alternative group");
+      item = { ...form.base, ...changes };
+    }
+    const answer = await postJSON(`${API}/decisions`, { op: form.op, item, reason });
+    closeForm();
+    await afterWrite(answer, `${form.op} ${describe(form.op, item)}`, "queue");
+  }
+
+  // A decision is saved: wait for its revision to answer, then read everything again.
+  async function afterWrite(answer, what, from) {
+    const d = answer.decision;
+    const done = `${what} — decision ${d.id} by ${d.author}`;
+    review.busy = true;
+    say(`Saved: ${done}. Waiting for revision ${answer.revision}…`, "info");
+    try {
+      const reached = await waitForRevision(answer.revision);
+      try {
+        await refreshAll(from);
+      } catch (err) {
+        showError(`Saved (${done}), but reading the new revision failed: ${err.message}`);
+        return;
+      }
+      if (reached) say(`Saved: ${done}. Revision ${answer.revision} answers now.`, "ok");
+      else showError(`Saved: ${done}. Revision ${answer.revision} is still being built: what is shown may not include it yet.`);
+    } finally {
+      review.busy = false;
+    }
+  }
+
+  async function waitForRevision(revision, seconds = 60) {
+    const until = Date.now() + seconds * 1000;
+    while (Date.now() < until) {
+      try {
+        if ((await getJSON(`${API}/ready`)).revision === revision) return true;
+      } catch (err) {
+        // still building, or the store is away for a moment: ask again
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return false;
+  }
+
+  async function refreshAll(from) {
+    const graph = await getJSON(`${API}/graph`);
+    state.graph = graph;
+    state.byId = new Map(graph.nodes.map((n) => [n.id, n]));
+    drawGraph();
+    applySourceFilter();
+    state.down = state.down.filter((id) => state.byId.has(id));
+    if (state.selected && !state.byId.has(state.selected)) state.selected = null;
+    await update();
+    if (review.open) {
+      await loadQueue(true);
+      renderQueue();
+      if (from === "queue") focusCurrent();
+    }
+    if (review.history) {
+      await loadHistory();
+      if (from === "history") $("history-title").focus();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------- history
+
+  async function openHistory(about, opener) {
+    review.history = { about, opener };
+    $("history").hidden = false;
+    $("history-title").textContent = about.node ? `History of ${nameOf(about.node)}`
+      : about.source ? `History of ${edgeText(about)}` : "Every decision";
+    $("history-note").textContent = (about.node ? `Every decision naming ${fullName(about.node)}`
+      : about.source ? `Every decision naming both ${nameOf(about.source)} and ${nameOf(about.target)}` : "Every decision") +
+      ", newest first: who, when, why, and whether it is still in force. A revert is a decision too.";
+    clear($("history-list"));
+    try {
+      await loadHistory();
+    } catch (err) {
+      showError(`Could not read the history: ${err.message}`);
+    }
+    $("history").scrollIntoView({ block: "nearest" });
+    $("history-title").focus();
+  }
+
+  async function loadHistory() {
+    const { about } = review.history;
+    const params = new URLSearchParams();
+    if (about.node) params.set("node", about.node);
+    if (about.source) {
+      params.set("source", about.source);
+      params.set("target", about.target);
+    }
+    const page = await getJSON(`${API}/history?${params}`);
+    if (!review.history || review.history.about !== about) return;
+    const list = $("history-list");
+    clear(list);
+    const byId = new Map(page.items.map((d) => [d.id, d]));
+    if (!page.items.length) list.append(el("li", { class: "none" }, "No decision yet: this is as the documents say."));
+    for (const d of [...page.items].reverse()) list.append(decisionItem(d, byId));
+  }
+
+  function closeHistory() {
+    const shown = review.history;
+    review.history = null;
+    $("history").hidden = true;
+    clear($("history-list"));
+    if (shown && shown.opener && document.contains(shown.opener)) shown.opener.focus();
+    else if (review.open) focusCurrent();
+  }
+
+  function decisionItem(d, byId) {
+    const undone = d.reverts ? byId.get(d.reverts) : null;
+    const what = d.op === "revert"
+      ? `undoes ${undone ? `${undone.op} ${describe(undone.op, undone.item)}` : `decision ${d.reverts}`}`
+      : describe(d.op, d.item);
+    const li = el("li", { class: `decision ${d.active ? "active" : "undone"}`, "data-id": d.id, "data-op": d.op },
+      el("div", { class: "head" },
+        el("span", { class: `badge ${d.active ? "ok" : "undone"}` }, d.active ? "in force" : "undone"),
+        el("span", { class: "op" }, d.op)),
+      el("p", { class: "what" }, what),
+      el("p", { class: "reason" }, "Why: ", quote(d.reason)),
+      el("p", { class: "meta" }, "by ", el("strong", { class: "author" }, d.author), ", ",
+        el("time", { datetime: d.at }, when(d.at)), ` · ${d.id}`));
+    if (d.active) {
+      const label = d.op === "revert" ? "Undo this revert" : "Revert";
+      const button = el("button", { type: "button", class: "revert", "aria-label": `${label}: ${d.op} ${what}, by ${d.author}` }, label);
+      button.addEventListener("click", () => openRevert(d, what, li, button));
+      li.append(el("div", { class: "buttons" }, button));
+    }
+    return li;
+  }
+
+  function openRevert(d, what, li, button) {
+    if (review.busy) {
+      showError("Wait a moment: the last decision's revision is still being built.");
+      return;
+    }
+    button.hidden = true;
+    const view = reasonForm({
+      title: d.op === "revert" ? "Undo this revert: what it undid is done again" : `Revert ${d.op} ${what}`,
+      extra: el("p", { class: "muted" }, "A revert is a new decision, signed with your key; this one stays in the history, marked undone."),
+      submit: d.op === "revert" ? "Save: undo the revert" : "Save: revert",
+      preview: false,
+      onSubmit: async (reason) => {
+        const answer = await postJSON(`${API}/decisions/${encodeURIComponent(d.id)}/revert`, { reason });
+        await afterWrite(answer, `revert of ${d.op} ${what}`, "history");
+      },
+      onCancel: () => {
+        view.form.remove();
+        button.hidden = false;
+        button.focus();
+      },
+    });
+    li.append(view.form);
+    view.reason.focus();
+  }
+
+  // ---------------------------------------------------------------------------------------- keys
+
+  function onReviewKey(ev) {
+    if (!review.open || ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const target = ev.target;
+    if (target instanceof Element && target.closest("input, textarea, select, form, [contenteditable]")) return;
+    if (ev.key === "j" || ev.key === "k") {
+      ev.preventDefault();
+      moveTo(review.current + (ev.key === "j" ? 1 : -1));
+    } else if (KEYS[ev.key]) {
+      ev.preventDefault();
+      openForm(KEYS[ev.key]);
+    } else if (ev.key === "h") {
+      const item = review.items[review.current];
+      if (!item) return;
+      ev.preventDefault();
+      openHistory(historyAbout(item), currentLi());
+    } else if (ev.key === "Escape") {
+      if (review.form) {
+        closeForm();
+        focusCurrent();
+      } else if (review.history) {
+        closeHistory();
+      }
+    }
+  }
+
+  function setupReview() {
+    $("review-toggle").addEventListener("click", () => showReview(!review.open));
+    $("review-more").addEventListener("click", () => loadMore().catch((err) => showError(`Could not read more: ${err.message}`)));
+    $("history-close").addEventListener("click", closeHistory);
+    $("history").addEventListener("keydown", (ev) => {
+      if (ev.key === "Escape" && !ev.defaultPrevented) {
+        ev.preventDefault();
+        closeHistory();
+      }
+    });
+    document.addEventListener("keydown", onReviewKey);
+  }
+
   // ---------------------------------------------------------------------------------------- start
 
   // Several sources (organisations' portfolios merged): pick one to dim every node it does not describe.
@@ -533,21 +1406,28 @@
     }
     $("source-filter").hidden = false;
     select.addEventListener("change", () => {
-      const chosen = select.value;
-      const root = $("graph-svg");
-      if (!root) return;
-      root.classList.toggle("by-source", Boolean(chosen));
-      for (const group of root.querySelectorAll(".node")) {
-        const mine = (group.dataset.sources || "").split(" ").includes(chosen);
-        group.classList.toggle("other-source", Boolean(chosen) && !mine);
-      }
+      state.source = select.value;
+      applySourceFilter();
     });
+  }
+
+  function applySourceFilter() {
+    const chosen = state.source;
+    const root = $("graph-svg");
+    if (!root) return;
+    root.classList.toggle("by-source", Boolean(chosen));
+    for (const group of root.querySelectorAll(".node")) {
+      const mine = (group.dataset.sources || "").split(" ").includes(chosen);
+      group.classList.toggle("other-source", Boolean(chosen) && !mine);
+    }
   }
 
   async function start() {
     legend();
     setupSearch();
     $("path-close").addEventListener("click", () => select(state.selected));
+    $("path-history").addEventListener("click", (ev) => openHistory({ node: ev.currentTarget.dataset.node }, ev.currentTarget));
+    setupReview();
     $("clear").addEventListener("click", () => {
       state.down = [];
       state.selected = null;
@@ -582,6 +1462,7 @@
     loadHash();
     document.body.dataset.ready = "true";
     await update();
+    if (review.open) await showReview(true);
   }
 
   function currentScale() {

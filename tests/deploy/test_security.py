@@ -69,7 +69,7 @@ def test_the_api_key_is_compared_in_constant_time(seed, monkeypatch):
         compared.append((a, b))
         return original(a, b)
 
-    monkeypatch.setattr("app.api.hmac.compare_digest", spy)
+    monkeypatch.setattr("app.keys.hmac.compare_digest", spy)
     with started(create_app(settings(api_key=API_KEY), store=seeded(seed))) as c:
         problem(c.post("/api/v1/admin/reload", headers={"X-API-Key": "x" * 20}), 401)
     assert compared == [(b"x" * 20, API_KEY.encode())]

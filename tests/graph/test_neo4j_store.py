@@ -10,7 +10,7 @@ from neo4j import Driver
 
 from graph.model import NodeKind, Portfolio, RelType
 from graph.neo4j_store import COMMON_LABEL, Neo4jStore, _labels, _rel_type
-from graph.store import StoreUnavailable
+from graph.store import StoreState, StoreUnavailable
 from tests.conftest import SEED_EDGES, SEED_NODES, Neo4jServer
 from tests.graph.test_store_contract import smaller
 from tests.tcp_proxy import TcpProxy
@@ -257,7 +257,9 @@ def test_sources_load_and_unload_one_by_one_and_readers_see_one_whole_graph_at_e
             want, _ = combine(store.sources(), add, remove, now="t")
             expected[want.revision] = want
             store.update(
-                lambda current, add=add, remove=remove: combine(current, add, remove, now="t"),
+                lambda state, add=add, remove=remove: (
+                    lambda graph, parts: (graph, StoreState(parts, state.decisions))
+                )(*combine(state.parts, add, remove, now="t")),
                 progress=lambda done, total: reads.append(reader.read()) if store.revision() else None,
             )
             assert store.read() == want

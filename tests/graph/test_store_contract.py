@@ -17,7 +17,7 @@ from graph.model import (
     Strength,
     to_networkx,
 )
-from graph.store import GraphStore, StoreUnavailable
+from graph.store import GraphStore, SourcePart, StoreState, StoreUnavailable
 from tests.conftest import SEED_COUNTS
 
 
@@ -198,6 +198,12 @@ def _part(name: str, entry: str, uses: str) -> Portfolio:
     )  # fmt: skip
 
 
+def _with_parts(
+    state: StoreState, graph: Portfolio, parts: tuple[SourcePart, ...]
+) -> tuple[Portfolio, StoreState]:
+    return graph, StoreState(parts, state.decisions)
+
+
 def test_loading_source_b_keeps_a_and_unloading_a_keeps_b_as_in_memory(store: GraphStore) -> None:
     from loaders.sources import Source, combine
 
@@ -210,7 +216,11 @@ def test_loading_source_b_keeps_a_and_unloading_a_keeps_b_as_in_memory(store: Gr
     expected_parts: tuple[str, ...] = ()
     for add, remove in steps:
         expected, parts = combine(store.sources(), add, remove, now="t")
-        store.update(lambda current, add=add, remove=remove: combine(current, add, remove, now="t"))
+        store.update(
+            lambda state, add=add, remove=remove: _with_parts(
+                state, *combine(state.parts, add, remove, now="t")
+            )
+        )
         expected_parts = tuple(p.id for p in parts)
         back = store.read()
         assert back == expected
@@ -223,7 +233,11 @@ def test_loading_source_b_keeps_a_and_unloading_a_keeps_b_as_in_memory(store: Gr
 def test_a_whole_load_drops_the_source_parts(store: GraphStore) -> None:
     from loaders.sources import Source, combine
 
-    store.update(lambda current: combine(current, [(Source("a", "a.txt"), _part("a", "Alfa", "Beta"), None)]))
+    store.update(
+        lambda state: _with_parts(
+            state, *combine(state.parts, [(Source("a", "a.txt"), _part("a", "Alfa", "Beta"), None)])
+        )
+    )
     assert [p.id for p in store.sources()] == ["a"]
     store.load(tiny())
     assert store.sources() == ()
