@@ -26,11 +26,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from app import diff_view
 from app.curation_cli import curation_app
 from app.keys import KeysError, KeysFile, Role
 from app.settings import Settings, describe
 from graph import analysis
 from graph.analysis import EagraphError, Impact, Resolver
+from graph.diff import diff as graph_diff
 from graph.durations import show as show_hours
 from graph.exports import FORMATS, export
 from graph.model import DEFAULT_CONFIDENCE, Confidence, Edge, Portfolio, to_networkx
@@ -567,6 +569,38 @@ def _source_change(files: Sequence[Path], overlay: Path | None, store: GraphStor
         return p
 
     return curation.load_sources(add, (), resolutions, finish, _current(store))
+
+
+@cli.command("diff")
+def diff_command(
+    before: Annotated[
+        Path,
+        typer.Argument(help="The earlier portfolio: a document, a manifest or any file --portfolio takes."),
+    ],
+    after: Annotated[Path, typer.Argument(help="The later one.")],
+    min_confidence: ConfidenceOpt = DEFAULT_CONFIDENCE,
+    as_json: JsonOpt = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="md: Markdown for a report (default: tables; --json: JSON)."),
+    ] = None,
+) -> None:
+    """What changed between two portfolios, and what it did to the blast radius (largest change first)."""
+    if fmt not in (None, "md", "table", "json"):
+        raise LoadError("--format", None, f"unknown format {fmt!r}; expected table, md or json")
+    old, new = load_any(before), load_any(after)
+    d = graph_diff(old, new, min_confidence=min_confidence)
+    names = {n.id: n.short or n.name for n in (*old.nodes, *new.nodes)}
+
+    def name(node_id: str) -> str:
+        return names.get(node_id, node_id)
+
+    if as_json or fmt == "json":
+        print_json(d.to_dict())
+    elif fmt == "md":
+        typer.echo(diff_view.markdown(d, name), nl=False)
+    else:
+        out.print(diff_view.tables(d, name))
 
 
 def _into_store(

@@ -263,7 +263,7 @@ def critical(
     max_pairs : int
         At most this many candidate pairs are checked with a two-node impact.
     betweenness_sample : int
-        Graphs with more nodes than this get betweenness sampled from this many sources (seed 0).
+        Graphs with more nodes than this get betweenness sampled from this many sources (seed 0); 0: none.
 
     Examples
     --------
@@ -294,8 +294,11 @@ def critical(
     subtree = _subtree_sizes(children)
 
     H = sorted_digraph(G, min_rank=min_rank)
-    k = betweenness_sample if H.number_of_nodes() > betweenness_sample else None
-    betweenness = nx.betweenness_centrality(H, k=k, seed=0)
+    if betweenness_sample == 0:  # not wanted (a diff ranks by blast radius only)
+        betweenness = dict.fromkeys(H, 0.0)
+    else:
+        k = betweenness_sample if H.number_of_nodes() > betweenness_sample else None
+        betweenness = nx.betweenness_centrality(H, k=k, seed=0)
 
     nodes = []
     for n in sorted(G.nodes):
