@@ -19,6 +19,7 @@ from app.auth import Role, require_role
 from app.errors import problem_responses
 from app.service import GraphService, Snapshot
 from graph.analysis import dependencies, dependents, edit_from_dict, paths, scenario
+from graph.diff import diff as graph_diff
 from graph.exports import FORMATS
 from graph.model import DEFAULT_CONFIDENCE, Confidence, NodeKind
 from graph.names import MAX_QUERY_LENGTH
@@ -34,7 +35,26 @@ def get_service(request: Request) -> GraphService:
     return service
 
 
-def get_snapshot(service: Annotated[GraphService, Depends(get_service)], response: Response) -> Snapshot:
+def get_snapshot(
+    service: Annotated[GraphService, Depends(get_service)],
+    response: Response,
+    revision: Annotated[
+        str | None,
+        Query(
+            pattern=r"^[0-9a-f]{12}$",
+            description="Answer as of this kept revision (see /revisions); default: the current one.",
+        ),
+    ] = None,
+) -> Snapshot:
+    snap = service.snapshot(revision)
+    response.headers.update(_answer_headers(snap, service.latest_revision))
+    return snap
+
+
+def get_current_snapshot(
+    service: Annotated[GraphService, Depends(get_service)], response: Response
+) -> Snapshot:
+    """The current revision's snapshot, for writes (a decision is made on the graph as it is now)."""
     snap = service.snapshot()
     response.headers.update(_answer_headers(snap, service.latest_revision))
     return snap
@@ -51,6 +71,7 @@ def _answer_headers(snap: Snapshot, latest: str | None = None) -> dict[str, str]
 
 Service = Annotated[GraphService, Depends(get_service)]
 Snap = Annotated[Snapshot, Depends(get_snapshot)]
+CurrentSnap = Annotated[Snapshot, Depends(get_current_snapshot)]
 
 
 def require_json(request: Request) -> None:
@@ -114,7 +135,7 @@ NameQuery = Annotated[
     ),
 ]
 
-_READ = problem_responses(422, 500, 503)
+_READ = problem_responses(404, 422, 500, 503)  # 404: a revision= not kept
 DEFAULT_IMPACT_LIMIT = 1000
 MAX_IMPACT_LIMIT = 100_000
 MAX_IMPACT_OFFSET = 10_000_000  # past every node of any portfolio; far below what JSON numbers carry
@@ -174,6 +195,45 @@ def list_nodes(
 def list_sources(snap: Snap, service: Service) -> schemas.Sources:
     items = [schemas.SourceInfo.model_validate(s) for s in snap.sources(service.loaded_sources())]
     return schemas.Sources(**snap.stamp, items=items)
+
+
+@reads.get(
+    "/revisions",
+    summary="The revisions kept, the most recent first",
+    description="Each revision: its id, when and by what it was made (a load of which document, or which "
+    "decisions by whom), its node and edge counts. Any read takes `revision=` to answer as of one of them.",
+    tags=["history"],
+)
+def list_revisions(snap: Snap, service: Service) -> schemas.Revisions:
+    items = [schemas.RevisionOut(**r.to_dict()) for r in service.revisions()]
+    return schemas.Revisions(**snap.stamp, items=items)
+
+
+_REVISION_ID = Query(pattern=r"^[0-9a-f]{12}$", description="A kept revision (see /revisions).")
+
+
+@reads.get(
+    "/diff",
+    summary="What changed between two revisions, and what it did to the blast radius",
+    description="Nodes, edges and findings added, removed and changed (each changed field with both values, "
+    "both sides' evidence), and the impact delta: blast radius before and after per node (largest change "
+    "first), single points of failure and fatal pairs new and gone. `to` defaults to the current revision.",
+    responses=problem_responses(404),
+    tags=["history"],
+)
+def get_diff(
+    service: Service,
+    snap: Snap,
+    from_: Annotated[
+        str, Query(alias="from", pattern=r"^[0-9a-f]{12}$", description="The earlier revision.")
+    ],
+    to: Annotated[str | None, _REVISION_ID] = None,
+    min_confidence: MinConfidence = DEFAULT_CONFIDENCE,
+) -> schemas.DiffResult:
+    before = service.snapshot(from_).portfolio
+    after = service.snapshot(to).portfolio if to else snap.portfolio
+    body = graph_diff(before, after, min_confidence=min_confidence).to_dict()
+    return schemas.DiffResult(**snap.stamp, **body)
 
 
 @reads.get(

@@ -574,10 +574,14 @@ def _source_change(files: Sequence[Path], overlay: Path | None, store: GraphStor
 @cli.command("diff")
 def diff_command(
     before: Annotated[
-        Path,
-        typer.Argument(help="The earlier portfolio: a document, a manifest or any file --portfolio takes."),
+        str,
+        typer.Argument(
+            help="The earlier portfolio: a document, a manifest, any file --portfolio takes, or "
+            "with --neo4j a revision id (eagraph revisions)."
+        ),
     ],
-    after: Annotated[Path, typer.Argument(help="The later one.")],
+    after: Annotated[str, typer.Argument(help="The later one (with --neo4j: a revision id, or 'current').")],
+    neo4j: Annotated[bool, typer.Option("--neo4j", help="FROM and TO are revisions kept in Neo4j.")] = False,
     min_confidence: ConfidenceOpt = DEFAULT_CONFIDENCE,
     as_json: JsonOpt = False,
     fmt: Annotated[
@@ -588,7 +592,17 @@ def diff_command(
     """What changed between two portfolios, and what it did to the blast radius (largest change first)."""
     if fmt not in (None, "md", "table", "json"):
         raise LoadError("--format", None, f"unknown format {fmt!r}; expected table, md or json")
-    old, new = load_any(before), load_any(after)
+    if neo4j:
+        store = open_store(Settings(store="neo4j"))
+        try:
+            old = store.read(revision=before)
+            new = store.read(revision=None if after == "current" else after)
+        except LookupError as exc:
+            raise LoadError("diff", None, str(exc).strip("'\"")) from None
+        finally:
+            store.close()
+    else:
+        old, new = load_any(Path(before)), load_any(Path(after))
     d = graph_diff(old, new, min_confidence=min_confidence)
     names = {n.id: n.short or n.name for n in (*old.nodes, *new.nodes)}
 
@@ -601,6 +615,28 @@ def diff_command(
         typer.echo(diff_view.markdown(d, name), nl=False)
     else:
         out.print(diff_view.tables(d, name))
+
+
+@cli.command()
+def revisions(
+    neo4j_uri: Neo4jUriOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The revisions Neo4j keeps (EAGRAPH_REVISIONS_KEPT), the most recent first: id, time, what made it, size."""
+    store = open_store(_neo4j_settings(neo4j_uri))
+    try:
+        items = store.revisions()
+    finally:
+        store.close()
+    if as_json:
+        print_json([r.to_dict() for r in items])
+        return
+    table = Table("revision", "made", "by", "nodes", "edges", "", title="Revisions kept")
+    for r in items:
+        table.add_row(
+            r.revision, r.loaded_at, r.made_by, str(r.nodes), str(r.edges), "current" if r.current else ""
+        )
+    out.print(table)
 
 
 def _into_store(

@@ -13,7 +13,7 @@ import networkx as nx
 from fastapi import APIRouter, Depends, Query
 
 from app import schemas
-from app.api import Service, Snap, require_json
+from app.api import CurrentSnap, Service, Snap, require_json
 from app.auth import CuratorCaller
 from app.errors import problem_responses
 from app.service import Snapshot
@@ -22,7 +22,11 @@ from loaders import curation
 
 __all__ = ["curation_routes", "review_queue"]
 
-curation_routes = APIRouter(prefix="/api/v1", tags=["curation"], responses=problem_responses(422, 500, 503))
+curation_routes = APIRouter(
+    prefix="/api/v1",
+    tags=["curation"],
+    responses=problem_responses(404, 422, 500, 503),  # 404: a revision= not kept
+)
 
 _NAMED = ("id", "into", "source", "target")  # item fields that name one node
 _LISTED = ("scope", "nodes")  # item fields that name several
@@ -59,7 +63,7 @@ def list_decisions(service: Service, snap: Snap) -> schemas.Decisions:
     responses=problem_responses(400, 401, 403, 404, 409, 415),
 )
 def post_decision(
-    service: Service, snap: Snap, body: schemas.DecisionRequest, caller: CuratorCaller
+    caller: CuratorCaller, service: Service, snap: CurrentSnap, body: schemas.DecisionRequest
 ) -> schemas.Decided:
     item = _resolved(snap, body.op, body.item)
     author = caller.name
@@ -82,7 +86,7 @@ def post_decision(
     responses=problem_responses(400, 401, 403, 404, 409, 415),
 )
 def post_revert(
-    service: Service, decision_id: str, body: schemas.RevertRequest, caller: CuratorCaller
+    caller: CuratorCaller, service: Service, decision_id: str, body: schemas.RevertRequest
 ) -> schemas.Decided:
     made: list[Decision] = []
     target = next((d for d in service.store.decisions() if d.id == decision_id), None)

@@ -36,7 +36,7 @@ from app.keys import KeysUnreadable
 from app.schemas import Problem
 from app.service import GraphBuilding, ReloadTimeout
 from graph.errors import AmbiguousName, InvalidEdit, InvalidQuery, NodeNotFound
-from graph.store import StoreUnavailable
+from graph.store import RevisionNotFound, StoreUnavailable
 from loaders import LoadError
 from loaders.curation import CurationError
 
@@ -182,6 +182,9 @@ def _handlers() -> dict[type[Exception] | int, Handler]:
             headers["Allow"] = ", ".join(_allowed(request)) or headers.get("Allow", "")
         return problem(request, exc.status_code, detail, headers=headers)
 
+    async def no_revision(request: Request, exc: RevisionNotFound) -> JSONResponse:
+        return problem(request, 404, str(exc), kind="revision-not-found", title="No such revision")
+
     async def refused_decision(request: Request, exc: CurationError) -> JSONResponse:
         titles = {404: "No such decision", 409: "Decision does not apply", 422: "Invalid decision"}
         kinds = {404: "decision-not-found", 409: "decision-conflict", 422: "invalid-decision"}
@@ -205,6 +208,7 @@ def _handlers() -> dict[type[Exception] | int, Handler]:
         InvalidQuery: invalid_query,
         InvalidEdit: invalid_edit,
         CurationError: refused_decision,
+        RevisionNotFound: no_revision,
         RequestValidationError: invalid_request,
         StoreUnavailable: _retry_later("store-unavailable", "Store unavailable", 5),
         GraphBuilding: _retry_later("graph-building", "Graph being built", 1),
@@ -241,7 +245,8 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         400: "Invalid or ambiguous query (`candidates` lists what an ambiguous name could mean).",
         401: "Missing, unknown or revoked API key (`X-API-Key`).",
         403: "The key's role is too low, or no key is configured for the role (the endpoints are disabled).",
-        404: "No node matches a name (`suggestions` lists look-alikes), or no decision has the id.",
+        404: "No node matches a name (`suggestions` lists look-alikes), no decision has the id, or the revision "
+        "asked for is not kept.",
         409: "The decision does not apply to the current graph (its edge or node is not there).",
         413: "The request body is too large.",
         415: "The request body is not sent as `application/json`.",

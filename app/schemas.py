@@ -675,3 +675,31 @@ class ReviewQueue(Model):
     stale: Stale
     total: int
     items: list[ReviewItem]
+
+
+# ------------------------------------------------------------------------------------------------ history
+
+
+class RevisionOut(Model):
+    revision: str
+    loaded_at: str = Field(description="When it was made (ISO 8601).")
+    made_by: str = Field(description="A load (of which document) or the decisions (by whom) that made it.")
+    nodes: int
+    edges: int
+    current: bool
+
+
+class Revisions(Model):
+    revision: Revision
+    stale: Stale
+    items: list[RevisionOut]
+
+
+class DiffResult(Model):
+    """What changed from revision ``from`` to ``to`` (see ``graph.diff``): nodes, edges and findings, and the
+    impact delta (blast radius before and after, single points of failure and fatal pairs new and gone)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    revision: Revision
+    stale: Stale

@@ -45,7 +45,7 @@ from graph.errors import EagraphError
 from graph.exports import export
 from graph.impact import ImpactIndex
 from graph.model import Portfolio, paused_gc, to_networkx
-from graph.store import Change, GraphStore, LoadResult, SourcePart, StoreUnavailable
+from graph.store import Change, GraphStore, LoadResult, RevisionInfo, SourcePart, StoreUnavailable
 from graph.stores import open_store
 from loaders import curation
 from loaders.interchange import load_any
@@ -57,6 +57,7 @@ log = logging.getLogger("eagraph.api")
 
 _SUMMARY = ("id", "name", "short", "kind", "labels", "aliases", "category")
 ANSWERS = 8  # computed impact answers kept per revision (each holds a few arrays of the graph's size)
+PAST_SNAPSHOTS = 3  # snapshots of earlier revisions kept for reads as of them and diffs
 WARM = 16  # impact pages a new revision computes before it replaces the one answering
 PAGES = 512  # serialised impact pages kept per revision ...
 PAGE_BYTES = 128 * 1024 * 1024  # ... and at most this many bytes of them
@@ -306,6 +307,7 @@ class GraphService:
         self._snapshot: Snapshot | None = None
         self.latest_revision: str | None = None  # the store's revision as last seen by a request
         self._lock = threading.Lock()
+        self._past: LRU[str, Snapshot] = LRU(PAST_SNAPSHOTS)  # revisions asked for by id, built on demand
         self._builder: Rebuilder[None] = Rebuilder(self._build, retry_after=BUILD_RETRY)
         self._reloader: Rebuilder[LoadResult] = Rebuilder(self._reload, retry_after=0, name="eagraph-reload")
         self._last_good = LastGood(
@@ -346,9 +348,24 @@ class GraphService:
         except StoreUnavailable:
             return ()
 
-    def snapshot(self) -> Snapshot:
-        """The current revision; while the store does not answer, the last one read, flagged ``stale``."""
-        return self._last_good.get(self._current)
+    def snapshot(self, revision: str | None = None) -> Snapshot:
+        """The current revision; while the store does not answer, the last one read, flagged ``stale``. With
+        ``revision``: that kept revision, built on demand and kept in a small LRU beside the current one
+        (``RevisionNotFound`` when the store does not keep it)."""
+        current = self._last_good.get(self._current)
+        if revision is None or revision == current.revision:
+            return current
+        snap = self._past.get(revision)
+        if snap is None:
+            snap = Snapshot.of(
+                within(self.settings.store_timeout * 10, lambda: self.store.read(revision=revision))
+            )
+            self._past.put(revision, snap)
+        return snap
+
+    def revisions(self) -> tuple[RevisionInfo, ...]:
+        """The revisions the store keeps, the most recent first."""
+        return self.store.revisions()
 
     def _current(self) -> Snapshot:
         """The snapshot of the store's revision; while that one is built, the previous one."""

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     # The memory store's curation decisions (one JSON object per line): beside the portfolio by default
     # (<portfolio>.decisions.jsonl); with the shipped seed, kept in the process only unless this is set.
     decisions_file: str | None = None
+    # Revisions kept for reads "as of" one and diffs: the current one and the most recent others.
+    revisions_kept: int = Field(20, ge=1)
 
     @property
     def decisions_path(self) -> Path | None:

@@ -54,7 +54,18 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
 from graph.model import OPTIONAL_EDGE_FIELDS, Edge, Entry, Finding, Node, NodeKind, Portfolio, RelType
-from graph.store import Change, Decision, LoadResult, Progress, SourcePart, StoreState, StoreUnavailable
+from graph.store import (
+    DEFAULT_REVISIONS_KEPT,
+    Change,
+    Decision,
+    LoadResult,
+    Progress,
+    RevisionInfo,
+    RevisionNotFound,
+    SourcePart,
+    StoreState,
+    StoreUnavailable,
+)
 
 __all__ = ["COMMON_LABEL", "Neo4jStore"]
 
@@ -156,15 +167,26 @@ SET r.current = (r.revision = $revision)
 """
 # Cleanup reads the current revision in the same statement that deletes: with no current revision it deletes
 # nothing, and it never deletes the current one, whoever made it current (a cleanup that ran late, after
-# another load's flip, once emptied the database).
+# another load's flip, once emptied the database). It keeps the current revision and the most recent others,
+# ``revisions_kept`` in all, for reads "as of" a revision and diffs; rows of no kept revision go.
 DELETE_STALE: LiteralString = """
 MATCH (cur:Revision {current: true})
+MATCH (r:Revision)
+WITH cur, r ORDER BY (r.revision = cur.revision) DESC, r.loaded_at DESC
+WITH cur, collect(r.revision)[..$keep] AS kept
 MATCH (n:Node|Finding|Revision)
-WHERE n.revision IS NULL OR n.revision <> cur.revision
+WHERE n.revision IS NULL OR NOT n.revision IN kept
 WITH n LIMIT $batch
 DETACH DELETE n
 RETURN count(*) AS deleted
 """
+REVISIONS: LiteralString = """
+MATCH (r:Revision)
+RETURN r.revision AS revision, toString(r.loaded_at) AS loaded_at, r.made_by AS made_by, r.nodes AS nodes,
+       r.edges AS edges, coalesce(r.current, false) AS current
+ORDER BY r.loaded_at DESC
+"""
+REVISION_BY_ID: LiteralString = "MATCH (r:Revision {revision: $revision}) RETURN properties(r) AS rev"
 
 # --- the writer lock: one node, held by one writer at a time, for a lease the holder renews -------------
 # Taking the node's write lock first (REMOVE of a property it never has) makes a second writer's transaction
@@ -299,10 +321,13 @@ def finding_row(finding: Finding, seq: int) -> dict[str, Any]:
     return {"seq": seq, "props": finding.to_dict()}
 
 
-def revision_props(portfolio: Portfolio, parts: Sequence[SourcePart] = ()) -> dict[str, Any]:
-    """What the ``:Revision`` node keeps besides the rows: document, meta, entries, notes, counts, and the
-    source parts (JSON) a later load of one source merges with."""
+def revision_props(
+    portfolio: Portfolio, parts: Sequence[SourcePart] = (), made_by: str = ""
+) -> dict[str, Any]:
+    """What the ``:Revision`` node keeps besides the rows: document, meta, entries, notes, counts, what made
+    it, and the source parts (JSON) a later load of one source merges with."""
     return {
+        "made_by": made_by or f"load of {portfolio.document}",
         "sources": json.dumps([part.to_dict() for part in parts], ensure_ascii=False),
         "document": portfolio.document,
         "meta": json.dumps(portfolio.meta, ensure_ascii=False, sort_keys=True),
@@ -337,6 +362,13 @@ def portfolio_from_records(
         notes=tuple(rev.get("notes") or ()),
         meta=json.loads(rev["meta"]),
     )
+
+
+def _made_by(what: str, decisions: Sequence[Decision]) -> str:
+    """What made a revision, as the revision list says it."""
+    if decisions:
+        return "; ".join(f"decision {d.id} ({d.op}) by {d.author}" for d in decisions)
+    return f"load of {what}"
 
 
 def decision_props(d: Decision) -> dict[str, Any]:
@@ -395,12 +427,14 @@ class Neo4jStore:
         connection_timeout: float = DEFAULT_CONNECTION_TIMEOUT,
         lock_lease: float = DEFAULT_LOCK_LEASE,
         lock_wait: float = DEFAULT_LOCK_WAIT,
+        revisions_kept: int = DEFAULT_REVISIONS_KEPT,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         if writers < 1:
             raise ValueError("writers must be at least 1")
         self.writers = writers
+        self.revisions_kept = max(1, revisions_kept)
         self.lock_lease = lock_lease
         self.lock_wait = lock_wait
         self.uri = uri
@@ -535,7 +569,7 @@ class Neo4jStore:
                 edges = self._edge_statements(portfolio, nodes, fresh=not started)
                 for rows in self._write_all(edges, self._write_batch, revision):
                     committed(len(rows))
-            self._flip(portfolio, parts, lease, new_decisions)
+            self._flip(portfolio, parts, lease, new_decisions, _made_by(what, new_decisions))
             self._cleanup(lease)
         return LoadResult(revision, len(portfolio.nodes), len(portfolio.edges), changed=previous != revision)
 
@@ -652,6 +686,7 @@ class Neo4jStore:
         parts: Sequence[SourcePart],
         lease: _Lease,
         decisions: Sequence[Decision] = (),
+        made_by: str = "",
     ) -> None:
         """In one transaction: check this writer still holds the lock and the new revision is complete, then
         make it the current one."""
@@ -667,7 +702,7 @@ class Neo4jStore:
             found = _Counts(record["nodes"], record["edges"], record["findings"])
             if found != expected:
                 raise IncompleteRevision(f"revision {revision} has {found}, expected {expected}")
-            tx.run(FLIP_CURRENT, revision=revision, props=revision_props(portfolio, parts)).consume()
+            tx.run(FLIP_CURRENT, revision=revision, props=revision_props(portfolio, parts, made_by)).consume()
             if decisions:
                 tx.run(WRITE_DECISIONS, decisions=[decision_props(d) for d in decisions]).consume()
 
@@ -683,7 +718,8 @@ class Neo4jStore:
         """Delete, in batches, every row of a revision other than the current one (only after a flip)."""
 
         def work(tx: ManagedTransaction) -> int:
-            return int(tx.run(DELETE_STALE, batch=self.batch_size).single(strict=True)["deleted"])
+            record = tx.run(DELETE_STALE, batch=self.batch_size, keep=self.revisions_kept).single(strict=True)
+            return int(record["deleted"])
 
         with self._errors("remove old revisions"), self._driver.session() as session:
             while session.execute_write(work):
@@ -694,13 +730,35 @@ class Neo4jStore:
             records = self._driver.execute_query(CURRENT_REVISION).records
         return str(records[0]["rev"]["revision"]) if records else None
 
-    def read(self, *, attempts: int = 3) -> Portfolio:
-        """The current revision. A read that raced a cleanup (rows short of the counts) is tried again."""
+    def revisions(self) -> tuple[RevisionInfo, ...]:
+        """The revisions kept, the most recent first."""
+        with self._errors("list the revisions"):
+            records = self._driver.execute_query(REVISIONS).records
+        return tuple(
+            RevisionInfo(
+                r["revision"],
+                r["loaded_at"] or "",
+                r["made_by"] or "",
+                r["nodes"] or 0,
+                r["edges"] or 0,
+                r["current"],
+            )
+            for r in records
+        )
+
+    def read(self, *, attempts: int = 3, revision: str | None = None) -> Portfolio:
+        """The current revision, or the kept one ``revision`` (:class:`RevisionNotFound` when it is not kept).
+        A read that raced a cleanup (rows short of the counts) is tried again."""
 
         def work(tx: ManagedTransaction) -> Portfolio | None:
-            current = tx.run(CURRENT_REVISION).single()
-            if current is None:
-                raise LookupError("nothing loaded yet")
+            if revision is None:
+                current = tx.run(CURRENT_REVISION).single()
+                if current is None:
+                    raise LookupError("nothing loaded yet")
+            else:
+                current = tx.run(REVISION_BY_ID, revision=revision).single()
+                if current is None:
+                    raise RevisionNotFound(revision)
             rev = current["rev"]
             nodes = [r["props"] for r in tx.run(READ_NODES, revision=rev["revision"])]
             edges = [r.data() for r in tx.run(READ_EDGES, revision=rev["revision"])]

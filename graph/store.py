@@ -29,18 +29,22 @@ import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from graph.model import Portfolio
 
 __all__ = [
+    "DEFAULT_REVISIONS_KEPT",
     "Change",
     "Decision",
     "GraphStore",
     "LoadResult",
     "MemoryStore",
     "Progress",
+    "RevisionInfo",
+    "RevisionNotFound",
     "SourcePart",
     "StoreState",
     "StoreUnavailable",
@@ -138,6 +142,39 @@ class Decision:
         )
 
 
+DEFAULT_REVISIONS_KEPT = 20
+
+
+class RevisionNotFound(LookupError):
+    """A revision the store does not keep (never made, or cleaned up)."""
+
+    def __init__(self, revision: str) -> None:
+        super().__init__(f"no revision {revision!r} is kept (see the revision list)")
+        self.revision = revision
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    """One revision the store keeps: its id, when and by what it was made, its size, whether it is current."""
+
+    revision: str
+    loaded_at: str
+    made_by: str
+    nodes: int
+    edges: int
+    current: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "revision": self.revision,
+            "loaded_at": self.loaded_at,
+            "made_by": self.made_by,
+            "nodes": self.nodes,
+            "edges": self.edges,
+            "current": self.current,
+        }
+
+
 @dataclass(frozen=True)
 class StoreState:
     """What a store keeps beside the graph: the sources it was merged from, and the decisions applied."""
@@ -173,8 +210,13 @@ class GraphStore(Protocol):
         """Every decision made, in order (append-only)."""
         ...
 
-    def read(self) -> Portfolio:
-        """The current revision: nodes, edges and findings. Raises LookupError when nothing is loaded."""
+    def revisions(self) -> tuple[RevisionInfo, ...]:
+        """The revisions kept (the current one and the most recent others), the most recent first."""
+        ...
+
+    def read(self, *, revision: str | None = None) -> Portfolio:
+        """The current revision (or the kept ``revision``): nodes, edges and findings. Raises LookupError when
+        nothing is loaded, :class:`RevisionNotFound` for a revision not kept."""
         ...
 
     def revision(self) -> str | None: ...
@@ -195,10 +237,14 @@ class MemoryStore:
 
     name = "memory"
 
-    def __init__(self, decisions_file: Path | None = None) -> None:
+    def __init__(
+        self, decisions_file: Path | None = None, revisions_kept: int = DEFAULT_REVISIONS_KEPT
+    ) -> None:
         self._lock = threading.Lock()
         self._writer = threading.Lock()
         self._current: Portfolio | None = None
+        self._kept: list[tuple[Portfolio, RevisionInfo]] = []  # the most recent last
+        self.revisions_kept = max(1, revisions_kept)
         self._state = StoreState(decisions=read_decisions(decisions_file) if decisions_file else ())
         self.decisions_file = decisions_file
 
@@ -213,9 +259,15 @@ class MemoryStore:
                 progress(total, total)
             if self.decisions_file is not None and state.decisions != self._state.decisions:
                 write_decisions(self.decisions_file, state.decisions)  # a failure here changes nothing
+            made_by = _made_by(state.decisions[len(self._state.decisions) :])
             with self._lock:
                 changed = self._current is None or self._current.revision != portfolio.revision
                 self._current, self._state = portfolio, state
+                info = RevisionInfo(
+                    portfolio.revision, _now(), made_by, len(portfolio.nodes), len(portfolio.edges), True
+                )
+                kept = [(p, i) for p, i in self._kept if p.revision != portfolio.revision]
+                self._kept = [*kept, (portfolio, info)][-self.revisions_kept :]
         return LoadResult(portfolio.revision, len(portfolio.nodes), len(portfolio.edges), changed)
 
     def sources(self) -> tuple[SourcePart, ...]:
@@ -224,11 +276,23 @@ class MemoryStore:
     def decisions(self) -> tuple[Decision, ...]:
         return self._state.decisions
 
-    def read(self) -> Portfolio:
+    def read(self, *, revision: str | None = None) -> Portfolio:
         current = self._current
         if current is None:
             raise LookupError("nothing loaded yet")
-        return current
+        if revision is None or revision == current.revision:
+            return current
+        for p, _ in self._kept:
+            if p.revision == revision:
+                return p
+        raise RevisionNotFound(revision)
+
+    def revisions(self) -> tuple[RevisionInfo, ...]:
+        current = self.revision()
+        return tuple(
+            RevisionInfo(i.revision, i.loaded_at, i.made_by, i.nodes, i.edges, i.revision == current)
+            for _, i in reversed(self._kept)
+        )
 
     def revision(self) -> str | None:
         current = self._current
@@ -276,3 +340,13 @@ def write_decisions(path: Path, decisions: Sequence[Decision]) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         raise StoreUnavailable(f"cannot write the decisions file {path}: {exc.strerror}") from None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _made_by(decisions: Sequence[Decision]) -> str:
+    if decisions:
+        return "; ".join(f"decision {d.id} ({d.op}) by {d.author}" for d in decisions)
+    return "load"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from graph.store import GraphStore, MemoryStore
+from graph.store import DEFAULT_REVISIONS_KEPT, GraphStore, MemoryStore
 
 __all__ = ["StoreSettings", "open_store"]
 
@@ -44,7 +44,10 @@ def open_store(settings: StoreSettings, *, timeout: float | None = None) -> Grap
     (default: the adapter's, generous for loads; the API asks for a short one).
     """
     if settings.store == "memory":
-        return MemoryStore(getattr(settings, "decisions_path", None))
+        return MemoryStore(
+            getattr(settings, "decisions_path", None),
+            getattr(settings, "revisions_kept", DEFAULT_REVISIONS_KEPT),
+        )
     if settings.store == "neo4j":
         from graph.neo4j_store import DEFAULT_CONNECTION_TIMEOUT, DEFAULT_RETRY_TIME, Neo4jStore
 
@@ -62,5 +65,6 @@ def open_store(settings: StoreSettings, *, timeout: float | None = None) -> Grap
             connection_timeout=connection_timeout,
             lock_wait=settings.lock_wait,
             lock_lease=settings.lock_lease,
+            revisions_kept=getattr(settings, "revisions_kept", DEFAULT_REVISIONS_KEPT),
         )
     raise ValueError(f"unknown store {settings.store!r}; expected 'memory' or 'neo4j'")

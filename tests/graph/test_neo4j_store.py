@@ -268,3 +268,28 @@ def test_sources_load_and_unload_one_by_one_and_readers_see_one_whole_graph_at_e
     assert len(reads) > 10
     for seen in reads:  # every read is a whole revision some step made, never a mix
         assert seen.revision in expected and seen == expected[seen.revision]
+
+
+def test_three_loads_with_two_kept_drop_the_oldest_and_the_two_kept_read_and_diff_as_loaded(
+    neo4j_server: Neo4jServer, empty_neo4j: Driver, seed: Portfolio
+) -> None:
+    from graph.diff import diff
+    from graph.store import RevisionNotFound
+
+    first, second = smaller(smaller(seed)), smaller(seed)
+    store = Neo4jStore(neo4j_server.uri, neo4j_server.user, neo4j_server.password, revisions_kept=2)
+    try:
+        for p in (first, second, seed):
+            store.load(p)
+        kept = store.revisions()
+        assert [(r.revision, r.current) for r in kept] == [(seed.revision, True), (second.revision, False)]
+        assert kept[0].made_by == f"load of {seed.document}" and kept[0].nodes == len(seed.nodes)
+        assert store.read(revision=second.revision) == second and store.read() == seed
+        with pytest.raises(RevisionNotFound):
+            store.read(revision=first.revision)
+        assert scalar(empty_neo4j, "MATCH (n:Node {revision: $r}) RETURN count(n)", r=first.revision) == 0
+        d = diff(store.read(revision=second.revision), store.read())
+        assert [n.id for n in d.nodes_added] == [seed.nodes[-1].id]
+        assert d.to_dict() == diff(second, seed).to_dict()
+    finally:
+        store.close()
