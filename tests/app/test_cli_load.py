@@ -15,6 +15,8 @@ from graph.model import Portfolio
 from tests.conftest import REPO, SEED_EDGES, SEED_NODES, Neo4jServer
 
 EAGRAPH = [sys.executable, "-m", "app.cli"]
+# Earlier revisions are kept (EAGRAPH_REVISIONS_KEPT): count the current one's nodes.
+CURRENT_NODES = "MATCH (r:Revision {current: true}) MATCH (n:Node {revision: r.revision}) RETURN count(n)"
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -162,7 +164,7 @@ def test_sources_load_one_by_one_list_with_their_hashes_and_unload_to_the_other(
     assert a.returncode == 0 and b.returncode == 0, a.stderr + b.stderr
     both = load_any([seed_txt, nhn_txt])
     assert f"{len(both.nodes)} nodes, {len(both.edges)} edges" in b.stdout
-    assert count(empty_neo4j, "MATCH (n:Node) RETURN count(n)") == len(both.nodes)
+    assert count(empty_neo4j, CURRENT_NODES) == len(both.nodes)
 
     listed = run("sources", "--neo4j", "--json", env=env)
     assert listed.returncode == 0, listed.stderr
@@ -179,6 +181,6 @@ def test_sources_load_one_by_one_list_with_their_hashes_and_unload_to_the_other(
     gone = run("unload", "hdir-systemportefolje-2023", env=env)
     assert gone.returncode == 0, gone.stderr
     alone = load_any([nhn_txt])
-    assert count(empty_neo4j, "MATCH (n:Node) RETURN count(n)") == len(alone.nodes)
+    assert count(empty_neo4j, CURRENT_NODES) == len(alone.nodes)
     again = run("unload", "hdir-systemportefolje-2023", env=env)
     assert again.returncode == 2 and again.stderr.count("\n") == 1 and "no source" in again.stderr

@@ -133,9 +133,16 @@ def test_a_failure_after_some_batches_keeps_readers_on_the_previous_revision(
         assert seen_midway == [seed] * 3
         assert reader.revision() == seed.revision and reader.read() == seed
 
-        store.load(newer)  # the next good load removes the debris
+        store.load(newer)  # the next good load completes the revision it began
         assert reader.read() == newer
-        assert scalar(empty_neo4j, "MATCH (n:Node) RETURN count(n)") == len(newer.nodes)
+        assert scalar(empty_neo4j, "MATCH (n:Node {revision: $r}) RETURN count(n)", r=newer.revision) == len(
+            newer.nodes
+        )
+        kept = [seed.revision, newer.revision]  # the previous revision is kept for reads as of it and diffs
+        assert (
+            scalar(empty_neo4j, "MATCH (n:Node) WHERE NOT n.revision IN $kept RETURN count(n)", kept=kept)
+            == 0
+        )
 
 
 def test_a_connection_lost_for_good_midway_is_store_unavailable_and_keeps_the_previous_revision(
