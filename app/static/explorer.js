@@ -24,6 +24,7 @@
     zoom: null, // null: fit to width
     request: 0,
     source: "", // the source whose nodes stay bright ("" all)
+    revision: null, // the revision drawn and asked (null: the current one; the changes view draws its "to")
   };
 
   const review = {
@@ -36,6 +37,16 @@
     history: null, // { about, opener } while the history is shown
     inferred: null, // every inferred edge of the queue's revision (the accept preview sets the others aside)
     busy: false, // a decision is saved and its revision not yet answering
+  };
+
+  const changes = {
+    open: false,
+    revisions: [], // GET /revisions, the most recent first
+    from: null, // the revisions compared (from the address until the selects are filled)
+    to: null,
+    diff: null, // GET /diff, painted over the drawing of `to`
+    names: new Map(), // id -> name of the nodes the drawing does not show (removed ones)
+    ticket: 0,
   };
 
   // ---------------------------------------------------------------------------------------- helpers
@@ -178,7 +189,8 @@
     });
     const defs = svg("defs");
     for (const [id, colour] of [["arrow", "#94a3b8"], ["arrow-hit", "#b45309"], ["arrow-down", "#dc2626"],
-      ["arrow-path", "#1d4ed8"], ["arrow-back", "#a855f7"]]) {
+      ["arrow-path", "#1d4ed8"], ["arrow-back", "#a855f7"], ["arrow-added", "#16a34a"], ["arrow-removed", "#dc2626"],
+      ["arrow-changed", "#d97706"]]) {
       const marker = svg("marker", {
         id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse",
       });
@@ -235,6 +247,7 @@
     root.append(nodes);
     host.append(root);
     for (const label of root.querySelectorAll(".node text")) fitLabel(label, state.byId.get(label.parentNode.dataset.id));
+    if (changes.open && changes.diff) paintDiff();
     applyZoom();
   }
 
@@ -269,6 +282,12 @@
     list.append(el("li", {}, el("span", { class: "swatch state-delayed" }), "delayed"));
     list.append(el("li", {}, el("span", { class: "line" }), "depends on"));
     list.append(el("li", {}, el("span", { class: "line inferred" }), "inferred"));
+    // The changes view's marks, shown only there.
+    list.append(el("li", { class: "diff-key" }, el("span", { class: "line added" }), "edge added"));
+    list.append(el("li", { class: "diff-key" }, el("span", { class: "line removed" }), "edge removed"));
+    list.append(el("li", { class: "diff-key" }, el("span", { class: "line changed" }), "edge changed"));
+    list.append(el("li", { class: "diff-key" }, el("span", { class: "swatch node-added" }), "node added"));
+    list.append(el("li", { class: "diff-key" }, el("span", { class: "swatch node-changed" }), "node changed"));
   }
 
   // ---------------------------------------------------------------------------------------- impact
@@ -286,6 +305,11 @@
     for (const id of state.down) params.append("down", id);
     if (state.minConfidence !== "curated") params.set("min_confidence", state.minConfidence);
     if (review.open) params.set("view", "review");
+    if (changes.open) {
+      params.set("view", "changes");
+      if (changes.from) params.set("from", changes.from);
+      if (changes.to) params.set("to", changes.to);
+    }
     const hash = params.toString();
     history.replaceState(null, "", hash ? `#${hash}` : location.pathname);
   }
@@ -296,6 +320,9 @@
     const mc = params.get("min_confidence");
     if (["inferred", "curated", "stated"].includes(mc)) state.minConfidence = mc;
     review.open = params.get("view") === "review";
+    changes.open = params.get("view") === "changes";
+    changes.from = params.get("from");
+    changes.to = params.get("to");
     $("min-confidence").value = state.minConfidence;
   }
 
@@ -323,6 +350,7 @@
     const params = new URLSearchParams();
     for (const id of state.down) params.append("down", id);
     params.set("min_confidence", state.minConfidence);
+    if (state.revision) params.set("revision", state.revision);
     try {
       const impact = await getJSON(`${API}/impact?${params}`);
       if (ticket !== state.request) return; // a newer question is on its way
@@ -356,7 +384,8 @@
       const soft = to === "degraded" || to === "delayed";
       path.classList.toggle("to-down", hit && !soft);
       if (!path.classList.contains("back")) {
-        path.setAttribute("marker-end", `url(#${hit ? (!soft ? "arrow-down" : "arrow-hit") : "arrow"})`);
+        const mark = path.dataset.diff ? `arrow-${path.dataset.diff}` : "arrow";
+        path.setAttribute("marker-end", `url(#${hit ? (!soft ? "arrow-down" : "arrow-hit") : mark})`);
       }
     }
     renderPanel();
@@ -365,8 +394,8 @@
 
   function renderPanel() {
     const impact = state.impact;
-    $("intro").hidden = review.open || Boolean(impact);
-    $("result").hidden = review.open || !impact;
+    $("intro").hidden = review.open || changes.open || Boolean(impact);
+    $("result").hidden = review.open || changes.open || !impact;
     renderReviewImpact();
     if (!impact) return;
     const s = impact.summary;
@@ -713,6 +742,7 @@
   }
 
   async function showReview(on) {
+    if (on && changes.open) await showChanges(false);
     review.open = on;
     document.body.classList.toggle("reviewing", on);
     $("review-toggle").setAttribute("aria-pressed", String(on));
@@ -1236,14 +1266,7 @@
   }
 
   async function refreshAll(from) {
-    const graph = await getJSON(`${API}/graph`);
-    state.graph = graph;
-    state.byId = new Map(graph.nodes.map((n) => [n.id, n]));
-    drawGraph();
-    applySourceFilter();
-    state.down = state.down.filter((id) => state.byId.has(id));
-    if (state.selected && !state.byId.has(state.selected)) state.selected = null;
-    await update();
+    await useDrawing(null);
     if (review.open) {
       await loadQueue(true);
       renderQueue();
@@ -1388,6 +1411,393 @@
     document.addEventListener("keydown", onReviewKey);
   }
 
+  // The drawing of `revision` (null: the current one) replaces the graph; what is marked down and still
+  // there stays down, and the impact is asked again of that revision.
+  async function useDrawing(revision) {
+    const graph = await getJSON(`${API}/graph${revision ? `?${new URLSearchParams({ revision })}` : ""}`);
+    state.revision = revision;
+    state.graph = graph;
+    state.byId = new Map(graph.nodes.map((n) => [n.id, n]));
+    drawGraph();
+    applySourceFilter();
+    state.down = state.down.filter((id) => state.byId.has(id));
+    if (state.selected && !state.byId.has(state.selected)) state.selected = null;
+    await update();
+  }
+
+  // ---------------------------------------------------------------------------------------- changes
+
+  // The changes view (GET /diff): what changed between two kept revisions (GET /revisions), painted over the
+  // drawing of the later one, and beside it the impact delta, the single points of failure and fatal pairs
+  // that came or went, and every edge added, removed or changed with the sentence it rests on.
+  async function showChanges(on) {
+    if (on && review.open) await showReview(false);
+    changes.open = on;
+    document.body.classList.toggle("diffing", on);
+    $("changes-toggle").setAttribute("aria-pressed", String(on));
+    $("changes").hidden = !on;
+    saveHash();
+    renderPanel();
+    if (!on) {
+      changes.ticket++; // a comparison still on its way is not shown
+      changes.diff = null;
+      try {
+        if (state.revision) await useDrawing(null);
+        else redraw();
+      } catch (err) {
+        showError(`Could not read the current graph: ${err.message}`);
+      }
+      return;
+    }
+    applyZoom();
+    $("changes-title").focus();
+    try {
+      await loadRevisions();
+    } catch (err) {
+      showError(`Could not read the revisions kept: ${err.message}`);
+      return;
+    }
+    await loadDiff();
+  }
+
+  function redraw() {
+    drawGraph();
+    applySourceFilter();
+    paint();
+  }
+
+  function revisionLabel(r) {
+    const size = `${r.nodes} nodes, ${r.edges} edges`;
+    return `${r.current ? "now: " : ""}${when(r.loaded_at)} · ${r.made_by} (${size}) · ${r.revision}`;
+  }
+
+  async function loadRevisions() {
+    const items = (await getJSON(`${API}/revisions`)).items;
+    changes.revisions = items;
+    const from = $("diff-from");
+    const to = $("diff-to");
+    for (const select of [from, to]) {
+      clear(select);
+      for (const r of items) select.append(el("option", { value: r.revision }, revisionLabel(r)));
+      select.disabled = items.length < 2;
+    }
+    const kept = (id) => items.some((r) => r.revision === id);
+    const now = Math.max(0, items.findIndex((r) => r.current));
+    // The default: the revision before the current one, against the current one.
+    to.value = kept(changes.to) ? changes.to : items[now] ? items[now].revision : "";
+    from.value = kept(changes.from) ? changes.from : items[now + 1] ? items[now + 1].revision : items[0] ? items[0].revision : "";
+  }
+
+  async function loadDiff() {
+    const from = $("diff-from").value;
+    const to = $("diff-to").value;
+    const ticket = ++changes.ticket;
+    const note = $("changes-note");
+    const body = $("changes-body");
+    if (changes.revisions.length < 2) {
+      note.textContent = `Only ${changes.revisions.length === 1 ? "one revision is" : "no revision is"} kept: there is ` +
+        "nothing to compare yet. A new load of the documents or a decision makes the next one " +
+        "(EAGRAPH_REVISIONS_KEPT says how many are kept).";
+      body.hidden = true;
+      return;
+    }
+    changes.from = from;
+    changes.to = to;
+    saveHash();
+    const order = (id) => changes.revisions.findIndex((r) => r.revision === id);
+    const current = changes.revisions.find((r) => r.current);
+    const drawing = current && current.revision === to ? null : to;
+    if (from === to) {
+      note.textContent = "The same revision on both sides: pick two different ones to compare.";
+      body.hidden = true;
+      try {
+        await showDiff(null, drawing, ticket);
+      } catch (err) {
+        showError(`Could not read the graph of revision ${to}: ${err.message}`);
+      }
+      return;
+    }
+    note.textContent = "Comparing…";
+    $("changes").setAttribute("aria-busy", "true");
+    try {
+      const params = new URLSearchParams({ from, to, min_confidence: state.minConfidence });
+      const diff = await getJSON(`${API}/diff?${params}`);
+      if (ticket !== changes.ticket) return;
+      await showDiff(diff, drawing, ticket);
+      if (ticket !== changes.ticket) return;
+      note.textContent = `Drawn: the graph as of ${to === (current && current.revision) ? "now" : `revision ${to}`}` +
+        (order(from) < order(to) ? ". From a later revision to an earlier one: read it backwards." : ".") +
+        ` Blast radius with ${EDGES[state.minConfidence]} edges.`;
+    } catch (err) {
+      if (ticket !== changes.ticket) return;
+      note.textContent = "";
+      showError(`Could not compare the revisions: ${err.message}`);
+    } finally {
+      if (ticket === changes.ticket) $("changes").removeAttribute("aria-busy");
+    }
+  }
+
+  // Paint `diff` (or nothing) over the drawing of `revision`, reading that drawing first if another is shown.
+  async function showDiff(diff, revision, ticket) {
+    changes.diff = diff;
+    changes.names = new Map();
+    if (diff) for (const n of [...diff.nodes.removed, ...diff.nodes.added]) changes.names.set(n.id, n.name);
+    if (revision !== state.revision) await useDrawing(revision);
+    else redraw();
+    if (diff && ticket === changes.ticket) renderDiff();
+  }
+
+  // The box's label where it is whole (a short name such as "hINT"), the name where the label is cut.
+  function diffName(id) {
+    const node = state.byId.get(id);
+    if (!node) return changes.names.get(id) || id;
+    return node.label.endsWith("…") ? node.name : node.label;
+  }
+
+  function diffFullName(id) {
+    const node = state.byId.get(id);
+    return `${node ? node.name : changes.names.get(id) || id} (${id})`;
+  }
+
+  const edgeKey = (e) => `${e.source} ${e.target}`;
+
+  // Mark the diff in the freshly drawn graph: edges added (green) and changed (amber) are the drawing's own
+  // paths; a removed edge is not in it, so it is drawn dashed red from box to box when both boxes are there.
+  function paintDiff() {
+    const root = $("graph-svg");
+    const d = changes.diff;
+    root.classList.add("diff");
+    const ends = new Set();
+    const paths = new Map([...root.querySelectorAll(".edge")].map((p) => [edgeKey(p.dataset), p]));
+    const mark = (path, how, e) => {
+      if (!path.dataset.diff || how === "added") path.dataset.diff = how;
+      const title = path.querySelector("title");
+      title.textContent += `\n${how === "added" ? "Added" : "Changed"}: ${e.type}`;
+    };
+    for (const e of d.edges.added) {
+      const path = paths.get(edgeKey(e));
+      if (path) mark(path, "added", e);
+      ends.add(e.source).add(e.target);
+    }
+    for (const c of d.edges.changed) {
+      const path = paths.get(edgeKey(c));
+      if (path) mark(path, "changed", c);
+      ends.add(c.source).add(c.target);
+    }
+    for (const path of root.querySelectorAll(".edge[data-diff]")) {
+      path.classList.add(`diff-${path.dataset.diff}`);
+      if (!path.classList.contains("back")) path.setAttribute("marker-end", `url(#arrow-${path.dataset.diff})`);
+    }
+    const layer = svg("g", { class: "removed-edges" });
+    for (const e of d.edges.removed) {
+      ends.add(e.source).add(e.target);
+      const a = state.byId.get(e.source);
+      const b = state.byId.get(e.target);
+      if (!a || !b) continue;
+      const from = { x: a.x + a.width, y: a.y + a.height / 2 };
+      const to = { x: b.x, y: b.y + b.height / 2 };
+      // Left to right as the drawing's edges run; within one column, a loop along its right side.
+      const side = `M${from.x},${from.y} C${from.x + 60},${from.y} ${b.x + b.width + 60},${to.y} ${b.x + b.width},${to.y}`;
+      const path = svg("path", {
+        d: to.x > from.x ? routePath([from, to]) : a.column === b.column ? side : backPath(from, { x: b.x + b.width, y: to.y }),
+        class: "diff-removed", "marker-end": "url(#arrow-removed)",
+        "data-source": e.source, "data-target": e.target, "data-type": e.type,
+      });
+      const title = svg("title");
+      title.textContent = `Removed: ${diffName(e.source)} depended on ${diffName(e.target)} (${e.type}, ${e.confidence}, ${e.strength})`;
+      path.append(title);
+      layer.append(path);
+    }
+    root.insertBefore(layer, root.querySelector("g.nodes"));
+    const added = new Set(d.nodes.added.map((n) => n.id));
+    const changed = new Set(d.nodes.changed.map((c) => c.id));
+    for (const group of root.querySelectorAll(".node")) {
+      const id = group.dataset.id;
+      const how = added.has(id) ? "added" : changed.has(id) ? "changed" : null;
+      if (how) {
+        group.classList.add(`diff-${how}`);
+        group.querySelector("title").textContent += `\n${how === "added" ? "Added" : "Changed"} since ${d.from}`;
+      }
+      group.classList.toggle("diff-end", Boolean(how) || ends.has(id));
+    }
+    root.setAttribute("aria-label", `${root.getAttribute("aria-label")}; since revision ${d.from}: ` +
+      `${d.edges.added.length} edges added, ${d.edges.removed.length} removed (${layer.childElementCount} drawn dashed), ` +
+      `${d.edges.changed.length} changed; ${d.nodes.added.length} nodes added`);
+  }
+
+  function plural(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+  }
+
+  function signed(n) {
+    return n > 0 ? `+${n}` : n < 0 ? `−${-n}` : "±0";
+  }
+
+  function renderDiff() {
+    const d = changes.diff;
+    $("changes-body").hidden = false;
+    $("changes").dataset.from = d.from;
+    $("changes").dataset.to = d.to;
+    $("changes-summary").textContent = `From ${d.from} to ${d.to}: ` +
+      `${plural(d.edges.added.length, "edge")} added, ${d.edges.removed.length} removed, ${d.edges.changed.length} changed; ` +
+      `${plural(d.nodes.added.length, "node")} added, ${d.nodes.removed.length} removed, ${d.nodes.changed.length} changed; ` +
+      `${plural(d.findings.opened.length, "finding")} opened, ${d.findings.resolved.length} resolved.`;
+    renderRadius(d.impact.radius);
+    const spof = d.impact.single_points_of_failure;
+    fillMarked($("spof"), [...spof.new.map((id) => ["new", [id]]), ...spof.gone.map((id) => ["gone", [id]])],
+      "None new, none gone.");
+    const pairs = d.impact.fatal_pairs;
+    fillMarked($("pairs"), [...pairs.new.map((p) => ["new", p]), ...pairs.gone.map((p) => ["gone", p])],
+      "None new, none gone.");
+    const drawn = new Set([...$("graph-svg").querySelectorAll(".edge, .diff-removed")].map((p) => edgeKey(p.dataset)));
+    fillEdges($("edges-added"), d.edges.added, "added", drawn);
+    fillEdges($("edges-removed"), d.edges.removed, "removed", drawn);
+    fillEdges($("edges-changed"), d.edges.changed, "changed", drawn);
+    renderNodeChanges(d.nodes);
+    renderFindings(d.findings);
+  }
+
+  function radiusCell(r, what) {
+    return el("td", { class: what },
+      el("span", { class: "blast" }, String(r.blast_radius)),
+      el("span", { class: "split" }, `${r.down}\u00a0down · ${r.degraded}\u00a0degraded`)); // no break inside "3 down"
+  }
+
+  function renderRadius(rows) {
+    const body = $("radius").querySelector("tbody");
+    clear(body);
+    if (!rows.length) {
+      body.append(el("tr", {}, el("td", { colspan: "4", class: "muted" }, "No node’s blast radius changed.")));
+      return;
+    }
+    for (const r of rows) {
+      const downs = r.after.down - r.before.down;
+      const degradeds = r.after.degraded - r.before.degraded;
+      const split = [downs ? `down\u00a0${signed(downs)}` : null, degradeds ? `degraded\u00a0${signed(degradeds)}` : null].filter(Boolean);
+      const tr = el("tr", { "data-id": r.id, class: r.delta > 0 ? "worse" : r.delta < 0 ? "better" : "same" },
+        el("th", { scope: "row", title: diffFullName(r.id) }, r.name),
+        radiusCell(r.before, "before"), radiusCell(r.after, "after"),
+        el("td", { class: "change" }, el("span", { class: "blast" }, signed(r.delta)),
+          split.length ? el("span", { class: "split" }, split.join(" · ")) : null));
+      spotlight(tr, [r.id], []);
+      body.append(tr);
+    }
+  }
+
+  function fillMarked(list, items, none) {
+    clear(list);
+    if (!items.length) list.append(el("li", { class: "none muted" }, none));
+    for (const [how, ids] of items) {
+      const li = el("li", { "data-state": how, "data-ids": ids.join(" ") },
+        el("span", { class: `badge ${how === "new" ? "down" : "ok"}` }, how),
+        " ", el("span", { class: "names", title: ids.map(diffFullName).join(" + ") }, ids.map(diffName).join(" + ")));
+      spotlight(li, ids, []);
+      list.append(li);
+    }
+  }
+
+  function shown(value) {
+    if (value === null || value === undefined || value === "") return "none";
+    if (Array.isArray(value)) return value.length ? value.map(shown).join(", ") : "none";
+    return String(value);
+  }
+
+  function fillEdges(list, edges, how, drawn) {
+    clear(list);
+    if (!edges.length) list.append(el("li", { class: "none muted" }, `No edge ${how}.`));
+    for (const e of edges) {
+      const isDrawn = drawn.has(edgeKey(e));
+      const li = el("li", {
+        class: `diff-edge ${how}`, tabindex: "0", "data-source": e.source, "data-target": e.target,
+        "data-type": e.type, "data-drawn": String(isDrawn),
+      }, el("span", { class: "edge-ref" },
+        el("span", { class: "end", title: diffFullName(e.source) }, diffName(e.source)), " ",
+        el("span", { class: "type" }, `—${e.type}→`), " ",
+        el("span", { class: "end", title: diffFullName(e.target) }, diffName(e.target))));
+      if (how === "changed") {
+        const fields = e.fields.filter((f) => f.field !== "evidence");
+        if (fields.length) {
+          li.append(el("ul", { class: "fields" }, ...fields.map((f) =>
+            el("li", {}, el("span", { class: "field" }, f.field), ": ", el("span", { class: "before" }, shown(f.before)),
+              " → ", el("span", { class: "after" }, shown(f.after))))));
+        }
+        if (e.evidence_before !== e.evidence_after) {
+          li.append(el("p", { class: "evidence before" }, el("span", { class: "label" }, "evidence before"), quote(e.evidence_before)),
+            el("p", { class: "evidence after" }, el("span", { class: "label" }, "evidence after"), quote(e.evidence_after)));
+        } else {
+          li.append(el("p", { class: "evidence" }, quote(e.evidence_after)));
+        }
+      } else {
+        li.append(el("p", { class: "evidence" }, quote(e.evidence), source(e)));
+      }
+      if (!isDrawn) {
+        const gone = [e.source, e.target].filter((id) => !state.byId.has(id)).map(diffName);
+        li.append(el("p", { class: "muted not-drawn" }, `Not drawn: ${gone.join(" and ")} ${gone.length === 1 ? "is" : "are"} not in this revision.`));
+      }
+      spotlight(li, [e.source, e.target], [e]);
+      list.append(li);
+    }
+  }
+
+  function renderNodeChanges(nodes) {
+    const list = $("diff-nodes");
+    clear(list);
+    const kind = (n) => ` (${n.kind})`;
+    for (const n of nodes.added) {
+      list.append(el("li", { "data-id": n.id, "data-state": "added" }, el("span", { class: "badge ok" }, "added"), " ",
+        el("strong", {}, n.name), kind(n)));
+    }
+    for (const n of nodes.removed) {
+      list.append(el("li", { "data-id": n.id, "data-state": "removed" }, el("span", { class: "badge down" }, "removed"), " ",
+        el("strong", {}, n.name), kind(n)));
+    }
+    for (const c of nodes.changed) {
+      list.append(el("li", { "data-id": c.id, "data-state": "changed" }, el("span", { class: "badge degraded" }, "changed"), " ",
+        el("strong", { title: diffFullName(c.id) }, diffName(c.id)),
+        el("ul", { class: "fields" }, ...c.fields.map((f) => el("li", {}, el("span", { class: "field" }, f.field), ": ",
+          el("span", { class: "before" }, shown(f.before)), " → ", el("span", { class: "after" }, shown(f.after)))))));
+    }
+    for (const li of list.children) spotlight(li, [li.dataset.id], []);
+    if (!list.children.length) list.append(el("li", { class: "none muted" }, "No node added, removed or changed."));
+  }
+
+  function renderFindings(findings) {
+    const list = $("diff-findings");
+    clear(list);
+    for (const [how, items] of [["opened", findings.opened], ["resolved", findings.resolved]]) {
+      for (const f of items) {
+        list.append(el("li", { "data-state": how }, el("span", { class: `badge ${how === "opened" ? "finding" : "ok"}` }, how), " ",
+          el("span", { class: "code" }, f.code), el("p", { class: "message" }, f.message)));
+      }
+    }
+    if (!list.children.length) list.append(el("li", { class: "none muted" }, "No finding opened or resolved."));
+  }
+
+  // Pointing at (or focusing) a row lights its nodes and edges up in the graph.
+  function spotlight(item, ids, edges) {
+    const on = (lit) => {
+      const root = $("graph-svg");
+      if (!root) return;
+      root.classList.toggle("spotlight", lit);
+      for (const n of root.querySelectorAll(".lit")) n.classList.remove("lit");
+      if (!lit) return;
+      for (const group of root.querySelectorAll(".node")) if (ids.includes(group.dataset.id)) group.classList.add("lit");
+      for (const path of root.querySelectorAll(".edge, .diff-removed")) {
+        if (edges.some((e) => e.source === path.dataset.source && e.target === path.dataset.target)) path.classList.add("lit");
+      }
+    };
+    item.addEventListener("mouseenter", () => on(true));
+    item.addEventListener("mouseleave", () => on(false));
+    item.addEventListener("focusin", () => on(true));
+    item.addEventListener("focusout", () => on(false));
+  }
+
+  function setupChanges() {
+    $("changes-toggle").addEventListener("click", () => showChanges(!changes.open));
+    $("changes-pick").addEventListener("submit", (ev) => ev.preventDefault());
+    for (const id of ["diff-from", "diff-to"]) $(id).addEventListener("change", () => loadDiff());
+  }
+
   // ---------------------------------------------------------------------------------------- start
 
   // Several sources (organisations' portfolios merged): pick one to dim every node it does not describe.
@@ -1428,6 +1838,7 @@
     $("path-close").addEventListener("click", () => select(state.selected));
     $("path-history").addEventListener("click", (ev) => openHistory({ node: ev.currentTarget.dataset.node }, ev.currentTarget));
     setupReview();
+    setupChanges();
     $("clear").addEventListener("click", () => {
       state.down = [];
       state.selected = null;
@@ -1436,6 +1847,7 @@
     $("min-confidence").addEventListener("change", (ev) => {
       state.minConfidence = ev.target.value;
       update();
+      if (changes.open) loadDiff();
     });
     $("zoom-in").addEventListener("click", () => {
       state.zoom = Math.min(2, (state.zoom ?? currentScale()) * 1.2);
@@ -1463,6 +1875,7 @@
     document.body.dataset.ready = "true";
     await update();
     if (review.open) await showReview(true);
+    else if (changes.open) await showChanges(true);
   }
 
   function currentScale() {

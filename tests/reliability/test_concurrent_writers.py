@@ -46,12 +46,22 @@ class PausedBeforeCleanup(Neo4jStore):
 
 
 def assert_only(driver: Driver, portfolio: Portfolio) -> None:
-    """Exactly one revision in the database, current, complete, and equal to ``portfolio``."""
-    assert scalar(driver, "MATCH (r:Revision) RETURN count(r)") == 1
+    """Exactly one current revision, complete and equal to ``portfolio``; the earlier revisions kept beside it
+    (``revisions_kept``) each complete; no row of a revision that is not kept."""
+    assert scalar(driver, "MATCH (r:Revision {current: true}) RETURN count(r)") == 1
     assert scalar(driver, "MATCH (r:Revision {current: true}) RETURN r.revision") == portfolio.revision
-    assert scalar(driver, "MATCH (n:Node) RETURN count(n)") == len(portfolio.nodes)
-    assert scalar(driver, "MATCH ()-[r]->() RETURN count(r)") == len(portfolio.edges)
-    assert scalar(driver, "MATCH (n:Node) WHERE n.revision <> $r RETURN count(n)", r=portfolio.revision) == 0
+    r = portfolio.revision
+    assert scalar(driver, "MATCH (n:Node {revision: $r}) RETURN count(n)", r=r) == len(portfolio.nodes)
+    assert scalar(
+        driver, "MATCH (:Node {revision: $r})-[e]->() WHERE e.revision = $r RETURN count(e)", r=r
+    ) == len(portfolio.edges)
+    incomplete = """
+    MATCH (r:Revision) OPTIONAL MATCH (n:Node {revision: r.revision})
+    WITH r, count(n) AS found WHERE found <> r.nodes RETURN count(r)
+    """
+    assert scalar(driver, incomplete) == 0
+    orphans = "MATCH (n:Node) WHERE NOT EXISTS { MATCH (:Revision {revision: n.revision}) } RETURN count(n)"
+    assert scalar(driver, orphans) == 0
     assert scalar(driver, "MATCH (l:WriterLock) RETURN count(l)") == 0  # released
 
 
