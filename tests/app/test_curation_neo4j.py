@@ -103,3 +103,38 @@ def test_a_decision_while_neo4j_cannot_be_reached_is_503_and_nothing_is_half_wri
     with neo4j_server.store() as direct:
         assert direct.revision() == before == seed.revision
         assert direct.read() == seed
+
+
+def test_with_two_revisions_kept_the_api_answers_as_of_the_previous_and_404s_the_dropped_one(
+    neo4j_server: Neo4jServer, empty_neo4j: Driver, seed: Portfolio, curator: dict[str, Any]
+) -> None:
+    from graph.neo4j_store import Neo4jStore
+    from tests.graph.test_store_contract import smaller
+
+    first, second = smaller(smaller(seed)), smaller(seed)
+    store = Neo4jStore(neo4j_server.uri, neo4j_server.user, neo4j_server.password, revisions_kept=2)
+    try:
+        for p in (first, second, seed):
+            store.load(p)
+    finally:
+        store.close()
+    app = create_app(
+        settings(
+            store="neo4j",
+            neo4j_uri=neo4j_server.uri,
+            neo4j_user=neo4j_server.user,
+            neo4j_password=neo4j_server.password,
+            keys_file=curator["path"],
+            revisions_kept=2,
+        )
+    )
+    with started(app, raise_server_exceptions=False) as api:
+        _fresh(api)
+        listed = [r["revision"] for r in api.get("/api/v1/revisions").json()["items"]]
+        assert listed == [seed.revision, second.revision]
+        as_of = api.get("/api/v1/nodes", params={"revision": second.revision, "limit": 500}).json()
+        assert as_of["revision"] == second.revision and as_of["total"] == len(second.nodes)
+        d = api.get("/api/v1/diff", params={"from": second.revision}).json()
+        assert [n["id"] for n in d["nodes"]["added"]] == [seed.nodes[-1].id]
+        body = problem(api.get("/api/v1/impact", params={"down": "hint", "revision": first.revision}), 404)
+        assert body["type"].endswith("revision-not-found")
