@@ -29,16 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
 
 from graph.model import Portfolio
 from graph.names import normalize
 from loaders.checks import check_portfolio
 from loaders.errors import LoadError
 from loaders.files import read_limited
-from loaders.overlay import apply_overlay, read_overlay
+from loaders.overlay import apply_overlay, load_yaml, read_overlay
 from loaders.sources import Resolution, Source, file_hash, merge, name_keys, source_id_of
 from loaders.validate import is_slug
 
@@ -87,14 +85,7 @@ def _text(item: CommentedMap, key: str, name: str, required: bool = True) -> str
 
 def read_manifest(data: bytes, name: str) -> tuple[list[Source], CommentedMap]:
     """The sources a manifest lists (paths as written) and the manifest itself, its shape checked."""
-    try:
-        doc = YAML(typ="rt").load(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise LoadError(name, data.count(b"\n", 0, exc.start) + 1, "invalid UTF-8") from None
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise LoadError(name, mark.line + 1 if mark else None, f"not valid YAML: {problem}") from None
+    doc = load_yaml(data, name)
     if not isinstance(doc, CommentedMap) or "sources" not in doc:
         raise LoadError(name, None, "a manifest is a mapping with 'version: 1' and a list of 'sources'")
     unknown = sorted(set(doc) - _KEYS)

@@ -106,16 +106,22 @@ def _line(node: Any, key: str | int | None = None) -> int | None:
         return int(lc.line) + 1
 
 
-def read_overlay(data: bytes, source: str) -> CommentedMap:
-    """Parse and check the overlay's shape (not yet its ids: that needs the portfolio)."""
+def load_yaml(data: bytes, source: str) -> Any:
+    """YAML with its line marks (ruamel's round-trip loader), or a :class:`LoadError` naming the line: not
+    UTF-8, or not valid YAML."""
     try:
-        doc = YAML(typ="rt").load(data.decode("utf-8"))
+        return YAML(typ="rt").load(data.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise LoadError(source, data.count(b"\n", 0, exc.start) + 1, "invalid UTF-8") from None
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise LoadError(source, mark.line + 1 if mark else None, f"not valid YAML: {problem}") from None
+
+
+def read_overlay(data: bytes, source: str) -> CommentedMap:
+    """Parse and check the overlay's shape (not yet its ids: that needs the portfolio)."""
+    doc = load_yaml(data, source)
     if not isinstance(doc, CommentedMap):
         raise LoadError(source, None, "the overlay must be a mapping with 'version', 'nodes' and 'edges'")
     unknown = set(doc) - {"version", "document", "sheets", "same_as", "not_same", *_SECTIONS}
