@@ -32,6 +32,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _partial(d: Diff) -> str:
+    return (
+        f"Partial: {d.compared:,} of {d.candidates:,} nodes whose failure can play out differently were compared "
+        "before the work budget ran out. What is listed is exact; the others are left out, not guessed."
+    )
+
+
 def markdown(d: Diff, name: Name) -> str:
     """The diff as Markdown: the impact delta first (largest change of blast radius first), then what changed."""
     out = [f"# What changed: revision {d.before} → {d.after}", ""]
@@ -55,6 +62,8 @@ def markdown(d: Diff, name: Name) -> str:
         out.append("")
     else:
         out += ["No node's blast radius changed.", ""]
+    if d.truncated:
+        out += [f"*{_partial(d)}*", ""]
     for label, items in (
         ("New single points of failure", d.spof_new),
         ("No longer single points of failure", d.spof_gone),
@@ -110,6 +119,8 @@ def tables(d: Diff, name: Name) -> Group:
             f"{r.delta:+d}",
         )
     parts.append(impact)
+    if d.truncated:
+        parts.append(f"[yellow]{_partial(d)}[/]")
     for label, items in (
         ("new single points of failure", d.spof_new),
         ("no longer single points of failure", d.spof_gone),

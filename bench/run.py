@@ -15,6 +15,8 @@ Every comparison is measured side by side, in the same run, on the same generate
   after it answered the hub's impact;
 * **parse** — a document of the gold corpus and the seed run together (median), and the largest document the
   loader accepts: 2 MB of short entries (timed once);
+* **diff** — ``graph.diff.diff`` of the 100,000-node landscape and a revision of it (1 % of the edges removed,
+  1 % added, 0.5 % changed, 50 systems added and 20 removed: :func:`revise`), end to end;
 * **pdf** — a 30-page PDF portfolio table (the seed's entries again and again, a ruled two-column table with
   the header on every page, written by :mod:`bench.table_documents`) read by ``loaders.tables.parse_table``.
 
@@ -29,6 +31,7 @@ import gc
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import socket
@@ -41,6 +44,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +63,7 @@ sys.path.insert(0, str(REPO))
 from app.service import Snapshot  # noqa: E402
 from bench.generate import generate, largest_hub  # noqa: E402
 from bench.portfolio_json import write_node_link  # noqa: E402
-from graph.model import Edge, Portfolio  # noqa: E402
+from graph.model import Edge, Node, NodeKind, Portfolio, Strength  # noqa: E402
 
 
 def say(message: str) -> None:
@@ -132,6 +136,119 @@ def in_process(n: int, *, repeat: int = 5, portfolio: Portfolio | None = None) -
         "nx_ancestors_ms": round(nx_ms, 1),
         "rustworkx_ms": round(rx_ms, 2),
         "rustworkx_build_s": round(rx_build_s, 2),
+    }
+
+
+# ------------------------------------------------------------------------------------------ diff
+
+
+def revise(p: Portfolio, *, seed: int = 3) -> Portfolio:
+    """A plausible next revision of a generated landscape: 1 % of its edges removed, 1 % added, 0.5 %
+    changed (half in strength, half paired into a new alternatives group of their source), 50 systems added
+    (each using what an existing system uses, used by two channels) and 20 removed with their edges.
+
+    An added edge keeps the layers' direction: the source and type of an existing edge, towards the target of
+    another edge into the same layer (so hubs stay hubs), in-layer only towards a lower index as generated.
+    """
+    rng = random.Random(f"eagraph-bench/revise/{seed}")
+    edges = {e.key: e for e in p.edges}
+    keys = list(edges)
+    for key in rng.sample(keys, len(keys) // 100):
+        del edges[key]
+    into: dict[str, list[str]] = {}
+    for e in p.edges:
+        into.setdefault(e.target[:3], []).append(e.target)
+    added = 0
+    while added < len(keys) // 100:
+        e = p.edges[rng.randrange(len(p.edges))]
+        target = rng.choice(into[e.target[:3]])
+        if target == e.source or (target[:3] == e.source[:3] and target > e.source):
+            continue
+        new = replace(
+            e, target=target, evidence=f"{e.source} bruker nå også {target}.", alt_group=None, scope=()
+        )
+        if new.key not in edges:
+            edges[new.key] = new
+            added += 1
+    by_source: dict[str, list[tuple[str, str, str]]] = {}
+    for key in edges:
+        by_source.setdefault(key[0], []).append(key)
+    changed: set[tuple[str, str, str]] = set()
+    while len(changed) < len(keys) // 200:
+        key = rng.choice(keys)
+        e = edges.get(key)
+        if e is None or key in changed or e.alt_group is not None or e.scope:
+            continue
+        if rng.random() < 0.5:
+            edges[key] = replace(e, strength=Strength.SOFT if e.strength is Strength.HARD else Strength.HARD)
+            changed.add(key)
+            continue
+        mates = [k for k in by_source[e.source] if k != key and k not in changed]
+        mates = [k for k in mates if edges[k].alt_group is None and not edges[k].scope]
+        if mates:
+            for k in (key, rng.choice(mates)):
+                edges[k] = replace(edges[k], alt_group=f"{e.source}/revidert")
+                changed.add(k)
+    nodes = {n.id: n for n in p.nodes}
+    systems = sorted(n for n in nodes if n.startswith("sys-"))
+    gone = set(rng.sample(systems[len(systems) // 10 :], 20))  # not among the hubs
+    for key in [k for k in edges if k[0] in gone or k[1] in gone]:
+        del edges[key]
+    channels = sorted(n for n in nodes if n.startswith("chn-"))
+    for i in range(50):
+        node_id = f"sys-ny-{i:03d}"
+        nodes[node_id] = Node(node_id, f"Nytt fagsystem {i}", NodeKind.SYSTEM, category="Fagsystem")
+        for k in by_source.get(rng.choice(systems), []):
+            if k in edges and k[1] not in gone:
+                edges[(node_id, *k[1:])] = replace(edges[k], source=node_id, alt_group=None, scope=())
+        for channel in rng.sample(channels, 2):
+            e = next((edges[k] for k in by_source.get(channel, []) if k in edges), None)
+            if e is not None:
+                edges[(channel, node_id, e.type.value)] = replace(e, target=node_id, alt_group=None, scope=())
+    for node_id in gone:
+        del nodes[node_id]
+    return p.with_(
+        nodes=tuple(nodes.values()), edges=tuple(edges.values()), meta={**p.meta, "revised": str(seed)}
+    )
+
+
+def diffing(before: Portfolio, *, repeat: int = 1) -> dict[str, Any]:
+    """``graph.diff.diff`` of a generated landscape and :func:`revise` of it, median of ``repeat`` runs. Each
+    run builds what the diff needs (both graphs, impact indexes) from the two portfolios, as ``/diff`` and
+    ``eagraph diff`` do; the revisions' content hashes are computed before, as the store has them."""
+    from graph.diff import diff
+
+    started = time.perf_counter()
+    after = revise(before)
+    revise_s = time.perf_counter() - started
+    _ = before.revision, after.revision
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        started = time.perf_counter()
+        d = diff(before, after)
+        times.append(time.perf_counter() - started)
+    return {
+        "nodes": len(before.nodes),
+        "edges": len(before.edges),
+        "changes": {
+            "nodes_added": len(d.nodes_added),
+            "nodes_removed": len(d.nodes_removed),
+            "edges_added": len(d.edges_added),
+            "edges_removed": len(d.edges_removed),
+            "edges_changed": len(d.edges_changed),
+        },
+        "candidates": d.candidates,
+        "compared": d.compared,
+        "truncated": d.truncated,
+        "radius": len(d.radius),
+        "spof_new": len(d.spof_new),
+        "spof_gone": len(d.spof_gone),
+        "pairs_new": len(d.pairs_new),
+        "pairs_gone": len(d.pairs_gone),
+        "seconds": round(statistics.median(times), 2),
+        "runs": repeat,
+        "revise_s": round(revise_s, 2),
     }
 
 
@@ -639,7 +756,8 @@ def pdf_parsing(pages: int = 30, *, repeat: int = 3) -> dict[str, Any]:
 
 
 def _targets(results: dict[str, Any]) -> list[str]:
-    """Issue 12's targets at scale, each with what this run measured and whether it is met."""
+    """Issue 12's targets at scale (and issue 16's, when the run has them), each with what this run measured
+    and whether it is met."""
     imp, load, mem = results["impact"], results["load"], results["memory"]
     rows = [
         (
@@ -686,7 +804,28 @@ def _targets(results: dict[str, Any]) -> list[str]:
         )
     lines = ["", "Issue 12's targets:", "", "| measure | measured | target | verdict |", "|---|---|---|---|"]
     lines += [f"| {what} | {got} | {target} | {_verdict(ok)} |" for what, got, target, ok in rows]
+    dif = results.get("diff")
+    if dif:
+        lines += [
+            "",
+            "Issue 16's targets:",
+            "",
+            "| measure | measured | target | verdict |",
+            "|---|---|---|---|",
+        ]
+        lines.append(
+            f"| diff of two {dif['nodes']:,}-node revisions ({_changes(dif)}), no timed test | "
+            f"{dif['seconds']:.1f} s | < 10 s | {_verdict(dif['seconds'] < 10)} |"
+        )
     return lines
+
+
+def _changes(dif: dict[str, Any]) -> str:
+    c = dif["changes"]
+    return (
+        f"edges {c['edges_added']:,} added, {c['edges_removed']:,} removed, {c['edges_changed']:,} changed; "
+        f"nodes {c['nodes_added']} added, {c['nodes_removed']} removed"
+    )
 
 
 def report(results: dict[str, Any], mode: str) -> str:
@@ -754,6 +893,12 @@ def report(results: dict[str, Any], mode: str) -> str:
                 f"{big['bytes'] / 2**20:.1f} MB, {big['edges']:,} edges), once | {big['s']:.1f} s | — | — | "
                 f"< 10 s | {_verdict(big['s'] < 10)} |"
             )
+    dif = results.get("diff")
+    if dif:
+        lines.append(
+            f"| diff of two revisions, {dif['nodes']:,} nodes / {dif['edges']:,} edges ({_changes(dif)}) | "
+            f"{dif['seconds']:.1f} s | — | — | < 10 s | {_verdict(dif['seconds'] < 10)} |"
+        )
     pdf = results.get("pdf")
     if pdf:
         lines.append(
@@ -776,6 +921,17 @@ def report(results: dict[str, Any], mode: str) -> str:
         f"* HTTP: `wrk -t1 -c{web['connections']} -d{web['seconds']}s`, {web['reps']} runs each, alternating, "
         "against `eagraph serve` (memory store, the seed) on loopback.",
     ]
+    if dif:
+        compared = (
+            f"{dif['compared']:,} of the {dif['candidates']:,} nodes whose failure can play out differently "
+            + ("(the impact runs' budget ran out: `truncated`)" if dif["truncated"] else "(all of them)")
+        )
+        lines.append(
+            f"* diff at {dif['nodes']:,} nodes: median of {dif['runs']} (graphs and impact indexes built from the "
+            f"two portfolios included; making the revision took {dif['revise_s']} s, not counted); blast radius "
+            f"compared for {compared}: {dif['radius']:,} changed; single points of failure {dif['spof_new']} new, "
+            f"{dif['spof_gone']} gone; fatal pairs, among those checked, {dif['pairs_new']} new, {dif['pairs_gone']} gone."
+        )
     if load.get("cold_rels_per_s"):
         lines.append(
             f"* Neo4j load: the first load after the server started (1,000 nodes, a JVM that has compiled "
@@ -823,6 +979,9 @@ def main(argv: list[str] | None = None) -> int:
     portfolio = generate(big)
     results["impact"] = in_process(big, repeat=3 if args.quick else 7, portfolio=portfolio)
     say(f"impact: {results['impact']}")
+    say(f"diff of two revisions at {big:,} nodes")
+    results["diff"] = diffing(portfolio, repeat=1 if args.quick else 3)
+    say(f"diff: {results['diff']}")
     sizes = [10_000] if args.quick else [1_000, 10_000, 100_000]
     results["cypher_sizes"] = []
     for n in sizes:

@@ -24,23 +24,82 @@ The default ranking puts the largest change of blast radius first.
 ('login',)
 >>> [(r.id, (r.before.down, r.before.degraded), (r.after.down, r.after.degraded)) for r in d.radius]
 [('backup', (0, 0), (0, 1)), ('login', (1, 0), (0, 1))]
+
+How the impact delta is worked out
+----------------------------------
+A failure reaches the ancestors of the failed node, and what each of them makes of it follows from its own
+out-edges (and whether it is an actor). An edge whose target stays fine carries nothing, unless it is a
+member of an alternatives group: a member that stays fine is what makes the group only partly lost. So the
+failure of ``x`` plays out the same in both revisions — same ancestors, same states, same blast radius —
+unless ``x`` can be reached, in one revision or the other, from
+
+* the target of an edge added, removed or changed (that edge then leads to ``x``),
+* a target of an alternatives group that holds such an edge, before or after (the group's verdict on
+  ``x``'s failure may change though the changed member stays fine), or
+* a node added, removed or changing kind (an actor is evaluated, and counted, differently).
+
+Otherwise every path to ``x`` in one revision avoids every change and exists in the other, and each ancestor
+has the same edges as far as the failure sees them. The nodes so reached are the ``candidates`` (a node whose
+ancestors did not change is never run twice): each is compared with one single-failure run in each revision,
+on an :class:`~graph.impact.ImpactIndex` built once per revision, its states counted over arrays as
+:func:`graph.critical.critical` counts them. The other nodes named by a change — the changed edges' sources,
+nodes that only changed a name or an owner — keep their blast radius and are run once, for the fatal pairs.
+Fatal pairs are looked for as :func:`graph.critical.critical` does (pairs of killers of an alternatives
+group's members, at most 200 per revision), and each one reported is checked with two-node runs in *both*
+revisions: new means fatal after and not before.
+
+A single point of failure often needs no run: a node some non-actor depends on by a hard edge outside any
+group and scope is one (that dependent goes down with it), and a node nothing depends on is not.
+
+At 100,000 nodes a realistic change reaches half the graph, and the exact delta would take hours of runs: the
+runs of one diff share a budget (``_BUDGET`` nodes put in trouble, about a second), spent first on the
+single points of failure that one revision's edges decide and the other's do not, then on the most affected
+candidates — the most changed edges ending at them (their direct dependents changed), then the most direct
+dependents. When it
+runs out, :attr:`Diff.truncated` says so and ``compared`` says how many candidates were: every blast radius,
+single point of failure and fatal pair reported is still exact, and what was not compared is left out
+rather than guessed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import networkx as nx
+import numpy as np
+from numpy.typing import NDArray
 
-from graph.critical import critical
-from graph.model import DEFAULT_CONFIDENCE, Confidence, Edge, Finding, Node, Portfolio, to_networkx
+from graph.critical import _candidate_pairs, required_units
+from graph.edges import confidence_rank
+from graph.impact import ImpactIndex, _fixpoint
+from graph.model import (
+    DEFAULT_CONFIDENCE,
+    Confidence,
+    Edge,
+    Finding,
+    Node,
+    OneEdge,
+    Portfolio,
+    PortfolioGraph,
+    paused_gc,
+    to_networkx,
+)
 
 __all__ = ["Diff", "EdgeChange", "NodeChange", "Radius", "RadiusDelta", "diff"]
 
 _NODE_FIELDS = ("name", "kind", "aliases", "short", "category", "owner", "url", "description", "criticality")
 _EDGE_FIELDS = ("strength", "alt_group", "scope", "confidence", "mode", "tolerance", "capability", "evidence")
+_NODE_ROW, _EDGE_ROW = attrgetter(*_NODE_FIELDS), attrgetter(*_EDGE_FIELDS)
+_BUDGET = 2_000_000  # nodes put in trouble, summed over the impact runs of one diff (about a second)
+_RUN = 200  # what a run costs besides the nodes it puts in trouble, in the same unit
+_MAX_PAIRS = 200  # candidate pairs checked per revision, as graph.critical.critical does
+_DOWN, _DEGRADED, _OK = 2, 1, 0  # graph.impact's levels
+
+Key = tuple[str, str, str]
 
 
 def _plain(value: Any) -> Any:
@@ -138,6 +197,13 @@ class Diff:
     spof_gone: tuple[str, ...]
     pairs_new: tuple[tuple[str, str], ...]
     pairs_gone: tuple[tuple[str, str], ...]
+    # The impact runs' budget ran out (or there were more candidate pairs than are checked): what was compared is
+    # reported, exactly; what was not is left out.
+    truncated: bool = False
+    candidates: int = (
+        0  # nodes whose failure can play out differently now (the module's docstring says which)
+    )
+    compared: int = 0  # of which were run in both revisions (all of them unless truncated)
 
     @property
     def empty(self) -> bool:
@@ -171,6 +237,9 @@ class Diff:
                     "new": [list(p) for p in self.pairs_new],
                     "gone": [list(p) for p in self.pairs_gone],
                 },
+                "truncated": self.truncated,
+                "candidates": self.candidates,
+                "compared": self.compared,
             },
         }
 
@@ -180,64 +249,382 @@ def _finding_key(f: Finding) -> tuple[str, tuple[str, ...], str]:
     return (f.code, f.nodes, f.message if not f.nodes else "")
 
 
-def _touched(
-    G: nx.MultiDiGraph, H: nx.MultiDiGraph, edges: Iterable[tuple[str, str]], nodes: Iterable[str]
-) -> set[str]:
-    """The nodes whose failure can reach differently: each changed edge's target and everything it depends
-    on (in either graph), the changed edges' sources, and the nodes added, removed or changed."""
-    out = set(nodes)
-    for u, v in edges:
-        out |= {u, v}
+def _key(e: Edge) -> Key:
+    return (e.source, e.target, e.type._value_)  # Edge.key
+
+
+# ------------------------------------------------------------------------------------------ the graphs
+
+
+def _after_graph(
+    G: nx.MultiDiGraph, b_nodes: dict[str, Node], b_edges: dict[Key, Edge], nodes: set[str], moved: list[Key]
+) -> nx.MultiDiGraph:
+    """What ``to_networkx`` makes of the revision after, made from ``G``, the graph of the one before, by
+    redoing only the ``nodes`` added, removed or changed and the node pairs joined by a ``moved`` edge (added,
+    removed or changed in a field the diff compares: all that impact reads). The edges of other pairs keep
+    the data they had, changed at most in where they are stated. Only for portfolios without repeated ids or
+    edges, nor edges to undeclared nodes (``to_networkx`` merges and adds those)."""
+    H = PortfolioGraph()
+    node, succ, pred = H._node, H._succ, H._pred
+    gone = {n for n in nodes if n not in b_nodes}
+    node.update((n, d) for n, d in G._node.items() if n not in gone)  # attribute dicts shared, read only
+    succ.update((n, dict(nbrs)) for n, nbrs in G._succ.items() if n not in gone)
+    pred.update((n, dict(nbrs)) for n, nbrs in G._pred.items() if n not in gone)
+    for n in nodes - gone:
+        node[n] = b_nodes[n].to_dict()
+        succ.setdefault(n, {})
+        pred.setdefault(n, {})
+    kinds: dict[tuple[str, str], set[str]] = {}
+    for u, v, kind in moved:
+        kinds.setdefault((u, v), set()).add(kind)
+    for (u, v), changed in kinds.items():
+        if u in gone or v in gone:  # every edge of a node removed is removed
+            succ.get(u, {}).pop(v, None)
+            pred.get(v, {}).pop(u, None)
+            continue
+        before = G._succ[u].get(v, ()) if u in G._succ else ()
+        keyed = {k: b_edges[(u, v, k)] for k in {*before, *changed} if (u, v, k) in b_edges}
+        if not keyed:
+            succ[u].pop(v, None)
+            pred[v].pop(u, None)
+        elif len(keyed) == 1:
+            ((k, e),) = keyed.items()
+            succ[u][v] = pred[v][u] = OneEdge(k, e)  # type: ignore[arg-type]  # an Edge reads as a mapping
+        else:
+            succ[u][v] = pred[v][u] = keyed
+    return H
+
+
+def _declared_once(
+    G: nx.MultiDiGraph,
+    before: Portfolio,
+    after: Portfolio,
+    a_nodes: dict[str, Node],
+    b_nodes: dict[str, Node],
+    a_edges: dict[Key, Edge],
+    b_edges: dict[Key, Edge],
+    added: Iterable[Edge],
+) -> bool:
+    """Whether both portfolios are as :func:`_after_graph` needs them: no id or edge twice, and no edge to a
+    node that is not declared (``G`` is the graph of ``before``)."""
+    if (len(a_nodes), len(b_nodes), len(a_edges), len(b_edges)) != (
+        len(before.nodes),
+        len(after.nodes),
+        len(before.edges),
+        len(after.edges),
+    ) or len(G) != len(a_nodes):
+        return False
+    if any(e.source not in b_nodes or e.target not in b_nodes for e in added):
+        return False
+    gone = a_nodes.keys() - b_nodes.keys()
+    kept = [(r, v, k) for r in gone for v, keyed in G._succ[r].items() for k in keyed]
+    kept += [(u, r, k) for r in gone for u, keyed in G._pred[r].items() for k in keyed]
+    return not any(k in b_edges for k in kept)
+
+
+def _reach(G: nx.MultiDiGraph, starts: Iterable[str]) -> set[str]:
+    """``starts`` (those in ``G``) and everything they depend on."""
+    succ = G._succ
+    seen = {s for s in starts if s in succ}
+    stack = list(seen)
+    while stack:
+        for m in succ[stack.pop()]:
+            if m not in seen:
+                seen.add(m)
+                stack.append(m)
+    return seen
+
+
+def _touched(G: nx.MultiDiGraph, H: nx.MultiDiGraph, moved: list[Key], nodes: set[str]) -> set[str]:
+    """The nodes whose failure can play out differently (the module's docstring says why): those that can be
+    reached, before or after, from the targets of the ``moved`` edges, the other targets of the alternatives
+    groups they are in, the ``nodes`` added, removed or changing kind, and the nodes of one graph only."""
+    starts = {v for _, v, _ in moved} | nodes | (G._node.keys() ^ H._node.keys())
+    for u, v, kind in moved:
         for graph in (G, H):
-            if v in graph:
-                out |= nx.descendants(graph, v)
-    return out
+            e = graph._succ[u].get(v, {}).get(kind) if u in graph else None
+            group = e.get("alt_group") if e is not None else None
+            if group is not None:
+                starts.update(m for m, keyed in graph._succ[u].items() for d in keyed.values()
+                              if d.get("alt_group") == group)  # fmt: skip
+    return _reach(G, starts) | _reach(H, starts)
 
 
-def _radius(
-    G: nx.MultiDiGraph, candidates: set[str], min_confidence: str
-) -> tuple[dict[str, Radius], set[str], set[tuple[str, str]]]:
-    present = [c for c in candidates if c in G]
-    if not present:
-        return {}, set(), set()
-    crit = critical(G, min_confidence=min_confidence, candidates=present, betweenness_sample=0)
-    radius = {c.id: Radius(c.blast_radius, c.down, c.degraded) for c in crit.nodes}
-    spof = {s for c in crit.nodes for s in c.single_points_of_failure if s in candidates}
-    pairs = {tuple(sorted(p.pair)) for p in crit.pairs}
-    return radius, spof, pairs  # type: ignore[return-value]
+# ------------------------------------------------------------------------------------------ the runs
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """What failing some nodes together does in one revision, counted as :func:`graph.critical.critical` counts
+    it: neither the failed nodes nor actors are counted."""
+
+    radius: Radius
+    down: NDArray[np.int32]  # what goes down with them, as positions in ``ix``
+    ix: ImpactIndex
+
+
+class _Grouped:
+    """What :func:`graph.critical.required_units` and ``_candidate_pairs`` read of a graph — its nodes, sorted,
+    and their out-edges — for some of its nodes only."""
+
+    def __init__(self, G: nx.MultiDiGraph, nodes: Iterable[str]) -> None:
+        self.nodes = sorted(nodes)
+        self.succ = {u: G._succ[u] for u in self.nodes}
+
+
+class _Budget:
+    def __init__(self, work: int) -> None:
+        self.left = work
+
+
+class _Revision:
+    """One side of the diff: its graph, an impact index (one for every run), the single failures run so far
+    (some borrowed from the other revision, where they play out the same) and the pairs checked."""
+
+    def __init__(self, G: nx.MultiDiGraph, min_rank: int, budget: _Budget) -> None:
+        self.G, self.min_rank, self.budget = G, min_rank, budget
+        self.ix = ix = ImpactIndex(G)
+        self.live = ix.live() if ix.has_batch else ix  # as impact_states: batch flows only delay
+        self.single: dict[str, _Failure] = {}
+        self.checked: dict[tuple[str, str], bool] = {}  # fatal or not
+        self.killing: NDArray[np.int8] | None = None  # see _killing
+
+    def fail(self, failed: Sequence[str]) -> _Failure:
+        ix = self.ix
+        at = [ix.pos[f] for f in failed]
+        fp = _fixpoint(ix, at, self.min_rank)
+        live = fp if self.live is ix else _fixpoint(self.live, at, self.min_rank)
+        self.budget.left -= _RUN + fp.troubled.size + (live.troubled.size if live is not fp else 0)
+        hit = fp.troubled[~ix.actors[fp.troubled]]
+        levels = live.levels()[hit]
+        down = hit[levels == _DOWN]
+        degraded = int(np.count_nonzero(levels == _DEGRADED))
+        if live.pa:  # in trouble for some actors only: degraded (delayed when not in trouble at all)
+            some = np.fromiter(live.pa, dtype=np.int32, count=len(live.pa))
+            degraded += int(np.count_nonzero((levels == _OK) & np.isin(hit, some)))
+        return _Failure(Radius(down.size + degraded, down.size, degraded), down, ix)
+
+    def alone(self, x: str) -> NDArray[np.int32]:
+        found = self.single.get(x)
+        if found is None or found.ix is not self.ix:
+            found = self.single[x] = self.fail([x])
+        return found.down
+
+    def radius(self, x: str) -> Radius:
+        """Zero where ``x`` is not, or is an actor (neither impacted nor counted)."""
+        found = self.single.get(x)
+        if found is None or self.ix.actor[self.ix.pos[x]]:
+            return Radius(0, 0, 0)
+        return found.radius
+
+    def spof(self, nodes: Sequence[str]) -> NDArray[np.int8]:
+        """Whether each of ``nodes`` alone takes another node down: 1 yes, 0 no (or it is not a node here), -1
+        unknown: not run, and its in-edges do not tell (see :meth:`_killing`)."""
+        if self.killing is None:
+            self.killing = self._killing()
+        at = np.array([self.ix.pos.get(x, -1) for x in nodes], dtype=np.int64)
+        out = np.zeros(len(nodes), dtype=np.int8)
+        out[at >= 0] = self.killing[at[at >= 0]]
+        where = {x: k for k, x in enumerate(nodes)}
+        for x, failure in self.single.items():
+            if failure.ix is self.ix and x in where:
+                out[where[x]] = failure.radius.down > 0
+        return out
+
+    def _killing(self) -> NDArray[np.int8]:
+        """Whether each node's failure alone takes another node down, where its in-edges tell without a run:
+        1 when a non-actor depends on it by a hard edge outside any group and scope (that one goes down), 0
+        when nothing depends on it (nothing can), -1 when only a run can tell. From the edges that are not
+        batch flows, as the states are."""
+        ix = self.ix
+        into = self.live.in_edges(self.min_rank)
+        plain = into.plain
+        hard = plain.flag & ~ix.actors[plain.src]  # per in-edge (each source once)
+        running = np.concatenate(([0], np.cumsum(hard, dtype=np.int64)))
+        out = np.where(np.diff(plain.ptr) + np.diff(into.special.ptr) > 0, -1, 0).astype(np.int8)
+        out[running[plain.ptr[1:]] > running[plain.ptr[:-1]]] = 1
+        for n in nx.nodes_with_selfloops(self.G):  # its own edge does not count: a run tells
+            out[ix.pos[n]] = min(out[ix.pos[n]], -1)
+        return out
+
+    def fatal(self, x: str, y: str) -> bool:
+        """Whether ``x`` and ``y`` together take down something neither takes down alone."""
+        found = self.checked.get((x, y))
+        if found is None:
+            together = self.fail([x, y]).down
+            broken = np.zeros(self.ix.n, dtype=np.bool_)
+            broken[together] = True
+            if together.size:
+                broken[self.alone(x)] = False
+                broken[self.alone(y)] = False
+            found = self.checked[x, y] = bool(broken.any())
+        return found
+
+    def pairs(self) -> tuple[list[tuple[str, str]], bool]:
+        """The candidate pairs :func:`graph.critical.critical` finds from the single failures run (and whether
+        there were more): only a node with an alternatives group has a unit of two or more."""
+        ix = self.ix
+        grouped = _Grouped(
+            self.G, (ix.ids[i] for i, edges in ix.out.items() if any(e[3] is not None for e in edges))
+        )
+        owners: set[str] = set()
+        members: set[str] = set()
+        for u in grouped.nodes:
+            for unit in required_units(grouped, u, min_rank=self.min_rank):
+                if len(unit) > 1:
+                    owners.add(u)
+                    members.update(unit)
+        watched: dict[int, NDArray[np.bool_]] = {}  # per index: the owners and members, as a mask
+        downs: dict[str, frozenset[str]] = {}  # of each failure: the owners and members down, and itself
+        for x, failure in self.single.items():
+            at = failure.ix
+            mask = watched.get(id(at))
+            if mask is None:
+                mask = watched[id(at)] = np.zeros(at.n, dtype=np.bool_)
+                mask[[at.pos[n] for n in owners | members if n in at.pos]] = True
+            hit = failure.down
+            downs[x] = frozenset([x, *(at.ids[i] for i in hit[mask[hit]].tolist())])
+        killers = {m: {m} for m in members}
+        for x, killed in downs.items():
+            for m in killed & members:
+                killers[m].add(x)
+        return _candidate_pairs(grouped, killers, downs, self.min_rank, _MAX_PAIRS)
+
+
+@dataclass(frozen=True, slots=True)
+class _Delta:
+    """What the runs found: the blast radius before and after of every candidate compared (most affected
+    first), the single points of failure and fatal pairs new and gone, and whether that is not all."""
+
+    radius: dict[str, tuple[Radius, Radius]] = field(default_factory=dict)
+    spof_new: set[str] = field(default_factory=set)
+    spof_gone: set[str] = field(default_factory=set)
+    pairs_new: set[tuple[str, str]] = field(default_factory=set)
+    pairs_gone: set[tuple[str, str]] = field(default_factory=set)
+    truncated: bool = False
+
+
+def _impact(
+    G: nx.MultiDiGraph,
+    H: nx.MultiDiGraph,
+    candidates: set[str],
+    changed: set[str],
+    priority: Counter[str],
+    min_confidence: Confidence | str,
+) -> _Delta:
+    """Run the ``changed`` nodes (whose failure may play out differently; ``priority``: changed edges ending at
+    each) in both revisions, most affected first, the other ``candidates`` once (their failure plays out the
+    same: for fatal pairs), then check the candidate pairs of each revision in both, all within one budget."""
+    budget = _Budget(_BUDGET)
+    min_rank = confidence_rank(min_confidence)
+    g, h = _Revision(G, min_rank, budget), _Revision(H, min_rank, budget)
+    indegree = {x: max(len(G._pred.get(x, ())), len(H._pred.get(x, ()))) for x in changed}
+    order = sorted(changed, key=lambda n: (-priority.get(n, 0), -indegree[n], n))
+    # Single points of failure first, where one revision's edges already tell: a run of the other decides.
+    was, now = g.spof(order), h.spof(order)
+    for k in np.flatnonzero((was < 0) != (now < 0)).tolist():
+        if budget.left <= 0:
+            break
+        rev = g if was[k] < 0 else h
+        rev.single[order[k]] = rev.fail([order[k]])
+    compared = []
+    for x in order:
+        if budget.left <= 0:
+            break
+        for rev in (g, h):
+            if x in rev.ix.pos and x not in rev.single:
+                rev.single[x] = rev.fail([x])
+        compared.append(x)
+    truncated = len(compared) < len(changed)
+    was, now = g.spof(order), h.spof(order)
+    ids = np.array(order, dtype=object)
+    spof_new, spof_gone = set(ids[(now == 1) & (was == 0)]), set(ids[(was == 1) & (now == 0)])
+    for x in sorted(candidates - changed):
+        if budget.left <= 0:
+            truncated = True
+            break
+        g.single[x] = h.single[x] = g.fail([x])
+    fatal: list[set[tuple[str, str]]] = []
+    for rev in (g, h):
+        found: set[tuple[str, str]] = set()
+        if any(x in rev.ix.pos for x in candidates):  # as critical() on the candidates: nothing, no pairs
+            pairs, cut = rev.pairs() if budget.left > 0 else ([], True)
+            truncated |= cut
+            for x, y in pairs:
+                if budget.left <= 0:
+                    truncated = True
+                    break
+                if rev.fatal(x, y):
+                    found.add((x, y))
+        fatal.append(found)
+
+    def only(pairs: set[tuple[str, str]], other: _Revision) -> set[tuple[str, str]]:
+        nonlocal truncated
+        out = set()
+        for x, y in sorted(pairs):
+            if x not in other.ix.pos or y not in other.ix.pos:
+                out.add((x, y))
+            elif budget.left <= 0:
+                truncated = True
+            elif not other.fatal(x, y):
+                out.add((x, y))
+        return out
+
+    pairs_gone, pairs_new = only(fatal[0] - fatal[1], h), only(fatal[1] - fatal[0], g)
+    radius = {x: (g.radius(x), h.radius(x)) for x in compared}
+    return _Delta(radius, spof_new, spof_gone, pairs_new, pairs_gone, truncated)
 
 
 def diff(
     before: Portfolio, after: Portfolio, *, min_confidence: Confidence | str = DEFAULT_CONFIDENCE
 ) -> Diff:
     """Everything that changed from ``before`` to ``after`` (see the module's docstring)."""
+    with paused_gc():  # millions of objects made and dropped: a full collection would walk them each time
+        return _diff(before, after, min_confidence)
+
+
+def _diff(before: Portfolio, after: Portfolio, min_confidence: Confidence | str) -> Diff:
     a_nodes, b_nodes = {n.id: n for n in before.nodes}, {n.id: n for n in after.nodes}
-    a_edges, b_edges = {e.key: e for e in before.edges}, {e.key: e for e in after.edges}
+    # Keyed as Edge.key, without the enum's slower ``value`` property: a million edges notice it.
+    a_edges = {(e.source, e.target, e.type._value_): e for e in before.edges}
+    b_edges = {(e.source, e.target, e.type._value_): e for e in after.edges}
     node_changes = tuple(
-        NodeChange(i, f)
-        for i in a_nodes.keys() & b_nodes.keys()
-        if (f := _fields(a_nodes[i], b_nodes[i], _NODE_FIELDS))
+        NodeChange(i, _fields(a, b, _NODE_FIELDS))
+        for i, a in a_nodes.items()
+        if (b := b_nodes.get(i)) is not None and a is not b and _NODE_ROW(a) != _NODE_ROW(b)
     )
-    edge_changes = tuple(
-        EdgeChange(k, f, a_edges[k].evidence, b_edges[k].evidence)
-        for k in a_edges.keys() & b_edges.keys()
-        if (f := _fields(a_edges[k], b_edges[k], _EDGE_FIELDS))
-    )
+    changes, removed = [], []
+    for k, was in a_edges.items():  # a million edges, nearly all the same: compared as rows of the fields
+        now = b_edges.get(k)
+        if now is None:
+            removed.append(was)
+        elif was is not now and _EDGE_ROW(was) != _EDGE_ROW(now):
+            changes.append(EdgeChange(k, _fields(was, now, _EDGE_FIELDS), was.evidence, now.evidence))
+    added = [e for k, e in b_edges.items() if k not in a_edges]
     a_findings = {_finding_key(f): f for f in before.findings}
     b_findings = {_finding_key(f): f for f in after.findings}
-    added_edges = tuple(b_edges[k] for k in b_edges.keys() - a_edges.keys())
-    removed_edges = tuple(a_edges[k] for k in a_edges.keys() - b_edges.keys())
 
-    G, H = to_networkx(before), to_networkx(after)
-    moved = [(e.source, e.target) for e in (*added_edges, *removed_edges)] + [c.key[:2] for c in edge_changes]
-    candidates = _touched(G, H, moved, [*(a_nodes.keys() ^ b_nodes.keys()), *(c.key for c in node_changes)])
-    r_before, spof_before, pairs_before = _radius(G, candidates, str(min_confidence))
-    r_after, spof_after, pairs_after = _radius(H, candidates, str(min_confidence))
-    zero = Radius(0, 0, 0)
+    moved = [_key(e) for e in (*added, *removed)] + [c.key for c in changes]
+    nodes = (a_nodes.keys() ^ b_nodes.keys()) | {c.key for c in node_changes}
+    repeated = len(a_edges) < len(before.edges) or len(b_edges) < len(after.edges)
+    touched: set[str] = set()
+    found = _Delta()
+    if moved or nodes or repeated:
+        G = to_networkx(before)
+        if _declared_once(G, before, after, a_nodes, b_nodes, a_edges, b_edges, added):
+            H = _after_graph(G, b_nodes, b_edges, nodes, moved)
+        else:
+            H = to_networkx(after)
+            # A repeated edge is merged in the graph, whatever the lists say of it: it counts as moved.
+            moved += [k for p in (before, after) for k, n in Counter(map(_key, p.edges)).items() if n > 1]
+        kinds = {c.key for c in node_changes if any(f == "kind" for f, _, _ in c.fields)}
+        touched = _touched(G, H, moved, (a_nodes.keys() ^ b_nodes.keys()) | kinds)
+        candidates = touched | nodes | {u for u, _, _ in moved} | {v for _, v, _ in moved}
+        found = _impact(G, H, candidates, touched, Counter(v for _, v, _ in moved), min_confidence)
     deltas = [
-        RadiusDelta(n, (b_nodes.get(n) or a_nodes[n]).name, r_before.get(n, zero), r_after.get(n, zero))
-        for n in candidates
-        if r_before.get(n, zero) != r_after.get(n, zero)
+        RadiusDelta(n, getattr(b_nodes.get(n) or a_nodes.get(n), "name", n), was, now)
+        for n, (was, now) in found.radius.items()
+        if was != now
     ]
     deltas.sort(key=lambda r: (-abs(r.delta), -abs(r.after.down - r.before.down), r.id))
 
@@ -250,14 +637,17 @@ def diff(
         nodes_added=by_key((b_nodes[i] for i in b_nodes.keys() - a_nodes.keys()), lambda n: n.id),
         nodes_removed=by_key((a_nodes[i] for i in a_nodes.keys() - b_nodes.keys()), lambda n: n.id),
         nodes_changed=by_key(node_changes, lambda c: c.key),
-        edges_added=by_key(added_edges, lambda e: e.key),
-        edges_removed=by_key(removed_edges, lambda e: e.key),
-        edges_changed=by_key(edge_changes, lambda c: c.key),
+        edges_added=by_key(added, lambda e: e.key),
+        edges_removed=by_key(removed, lambda e: e.key),
+        edges_changed=by_key(changes, lambda c: c.key),
         findings_opened=tuple(b_findings[k] for k in b_findings if k not in a_findings),
         findings_resolved=tuple(a_findings[k] for k in a_findings if k not in b_findings),
         radius=tuple(deltas),
-        spof_new=tuple(sorted(spof_after - spof_before)),
-        spof_gone=tuple(sorted(spof_before - spof_after)),
-        pairs_new=tuple(sorted(pairs_after - pairs_before)),
-        pairs_gone=tuple(sorted(pairs_before - pairs_after)),
+        spof_new=tuple(sorted(found.spof_new)),
+        spof_gone=tuple(sorted(found.spof_gone)),
+        pairs_new=tuple(sorted(found.pairs_new)),
+        pairs_gone=tuple(sorted(found.pairs_gone)),
+        truncated=found.truncated,
+        candidates=len(touched),
+        compared=len(found.radius),
     )

@@ -1641,7 +1641,11 @@
     $("changes-summary").textContent = `From ${d.from} to ${d.to}: ` +
       `${plural(d.edges.added.length, "edge")} added, ${d.edges.removed.length} removed, ${d.edges.changed.length} changed; ` +
       `${plural(d.nodes.added.length, "node")} added, ${d.nodes.removed.length} removed, ${d.nodes.changed.length} changed; ` +
-      `${plural(d.findings.opened.length, "finding")} opened, ${d.findings.resolved.length} resolved.`;
+      `${plural(d.findings.opened.length, "finding")} opened, ${d.findings.resolved.length} resolved.` +
+      (d.impact.truncated
+        ? ` Partial impact delta: ${d.impact.compared} of ${d.impact.candidates} nodes whose failure can play out ` +
+          "differently were compared before the work budget ran out; what is listed is exact, the rest is left out."
+        : "");
     renderRadius(d.impact.radius);
     const spof = d.impact.single_points_of_failure;
     fillMarked($("spof"), [...spof.new.map((id) => ["new", [id]]), ...spof.gone.map((id) => ["gone", [id]])],

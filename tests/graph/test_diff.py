@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+
+from graph.critical import critical
 from graph.diff import diff
-from graph.model import Confidence, Edge, Finding, Node, NodeKind, Portfolio, RelType, Strength
+from graph.model import Confidence, Edge, Finding, Node, NodeKind, Portfolio, RelType, Strength, to_networkx
+from tests.graph.test_properties import portfolios
 
 NODES = (
     Node("app", "App", NodeKind.SYSTEM),
@@ -116,3 +120,57 @@ def test_the_json_form_carries_both_sides_and_the_impact() -> None:
     assert body["edges"]["added"][0]["evidence"] == "HelseID trenger App."
     assert {"radius", "single_points_of_failure", "fatal_pairs"} <= set(body["impact"])
     assert body["from"] == BASE.revision and body["to"] == after.revision
+
+
+def _by_brute_force(p: Portfolio) -> dict[str, tuple[int, int, int]]:
+    """Every node's (blast radius, down, degraded) when it fails alone, from :func:`critical`."""
+    return {c.id: (c.blast_radius, c.down, c.degraded) for c in critical(to_networkx(p)).nodes}
+
+
+@settings(max_examples=150, deadline=None)
+@given(portfolios(), portfolios())
+def test_the_impact_delta_equals_failing_every_node_in_both_revisions(one: Portfolio, two: Portfolio) -> None:
+    d = diff(one, two)
+    before, after = _by_brute_force(one), _by_brute_force(two)
+    zero = (0, 0, 0)
+    changed = {
+        n: (before.get(n, zero), after.get(n, zero))
+        for n in before.keys() | after.keys()
+        if before.get(n, zero) != after.get(n, zero)
+    }
+    assert not d.truncated
+    reported = {
+        r.id: (
+            (r.before.blast, r.before.down, r.before.degraded),
+            (r.after.blast, r.after.down, r.after.degraded),
+        )
+        for r in d.radius
+    }
+    assert reported == changed
+    spof_before = {n for n, (_, down, _) in before.items() if down}
+    spof_after = {n for n, (_, down, _) in after.items() if down}
+    assert set(d.spof_new) == spof_after - spof_before
+    assert set(d.spof_gone) == spof_before - spof_after
+
+
+@settings(max_examples=60, deadline=None)
+@given(portfolios(), portfolios())
+def test_when_the_work_budget_runs_out_the_diff_says_so_and_what_it_reports_is_still_exact(
+    one: Portfolio, two: Portfolio
+) -> None:
+    import graph.diff
+
+    full = diff(one, two)
+    saved = graph.diff._BUDGET
+    graph.diff._BUDGET = 0
+    try:
+        short = diff(one, two)
+    finally:
+        graph.diff._BUDGET = saved
+    assert short.compared <= full.compared == full.candidates
+    if short.compared < short.candidates:
+        assert short.truncated
+    assert set(short.radius) <= set(full.radius)
+    assert set(short.spof_new) <= set(full.spof_new) and set(short.spof_gone) <= set(full.spof_gone)
+    if not short.truncated:
+        assert short == full
