@@ -11,13 +11,14 @@ export PYTHONDONTWRITEBYTECODE := 1
 # neo4j-install / neo4j-start / neo4j-stop / neo4j-status; exports NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD.
 include dev/neo4j/neo4j.mk
 
-.PHONY: help install run test lint unit parse load eval browser-deps bench bench-quick bench-deps clean lock audit loadtest
+.PHONY: help install run test lint unit parse load eval browser-deps interchange-deps bench bench-quick bench-deps clean lock audit loadtest
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run           install, load the seed into the in-memory store, serve API + page on $(HOST):$(PORT)"
 	@echo "make test          install, lint, start Neo4j, run every test (CI=true: none may skip), stop Neo4j"
 	@echo "make lint          ruff + mypy"
+	@echo "make interchange-deps  the ecosystem readers of tests/interchange/ (npm ci into node_modules/, chromium)"
 	@echo "make parse         print the parsed seed portfolio"
 	@echo "make neo4j-start   start the dev Neo4j (bolt $(NEO4J_URI), Browser http://127.0.0.1:$(NEO4J_HTTP_PORT)/browser/)"
 	@echo "make load          load the seed into that Neo4j (eagraph load)"
@@ -76,13 +77,35 @@ browser-deps:
 	    echo "browser-deps: $(CHROMIUM) is missing and this is not root: the Browser test will skip"; \
 	fi
 
+# The readers tests/interchange/ checks the exports with: pyArchimate and python-igraph come with the venv
+# (requirements.lock); @backstage/catalog-model and @mermaid-js/mermaid-cli are `npm ci`-ed from
+# package-lock.json into node_modules/ (.npmrc: no install scripts, so puppeteer downloads no browser;
+# mermaid-cli drives Debian's chromium from browser-deps). Node and npm come from Debian when missing and
+# root; otherwise those tests skip (an error under CI=true).
+NPM_STAMP := node_modules/.installed
+interchange-deps: install browser-deps
+	@if ! command -v npm >/dev/null; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	        echo "interchange-deps: installing Debian's nodejs and npm"; \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	    elif [ "$${CI:-}" = true ]; then \
+	        echo "interchange-deps: npm is missing and only root can install it (apt-get install nodejs npm)" >&2; exit 1; \
+	    else \
+	        echo "interchange-deps: npm is missing and this is not root: the Node interchange tests will skip"; exit 0; \
+	    fi; \
+	fi; \
+	if [ ! -f $(NPM_STAMP) ] || [ package-lock.json -nt $(NPM_STAMP) ] || [ package.json -nt $(NPM_STAMP) ]; then \
+	    echo "interchange-deps: npm ci (@backstage/catalog-model, @mermaid-js/mermaid-cli)"; \
+	    PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $(NPM_STAMP); \
+	fi
+
 # Every test without a server; the Neo4j ones skip unless one is running.
 unit: install
 	$(BIN)/pytest -q
 
 # The whole suite against a real Neo4j. CI=true for pytest: Neo4j is up, so no Neo4j test may skip.
 # Neo4j is stopped afterwards whatever the tests did.
-test: lint browser-deps
+test: lint browser-deps interchange-deps
 	@$(MAKE) --no-print-directory neo4j-start
 	@rc=0; CI=true $(BIN)/pytest -q || rc=$$?; \
 	    $(MAKE) --no-print-directory neo4j-stop; \
@@ -122,4 +145,4 @@ bench bench-quick: install bench-deps
 	    exit $$rc
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts

@@ -232,8 +232,9 @@ def get_diff(
 ) -> schemas.DiffResult:
     before = service.snapshot(from_).portfolio
     after = service.snapshot(to).portfolio if to else snap.portfolio
-    body = graph_diff(before, after, min_confidence=min_confidence).to_dict()
-    return schemas.DiffResult(**snap.stamp, **body)
+    return schemas.stamped(
+        schemas.DiffResult, graph_diff(before, after, min_confidence=min_confidence), snap.stamp
+    )
 
 
 @reads.get(
@@ -256,7 +257,7 @@ def get_dependencies(
     snap: Snap, ref: NodeRef, depth: Depth = None, min_confidence: MinConfidence = DEFAULT_CONFIDENCE
 ) -> schemas.Reach:
     reach = dependencies(snap.graph, snap.resolve(ref), depth=depth, min_confidence=min_confidence)
-    return schemas.Reach.model_validate({**reach.to_dict(), **snap.stamp})
+    return schemas.stamped(schemas.Reach, reach, snap.stamp)
 
 
 @reads.get(
@@ -269,7 +270,7 @@ def get_dependents(
     snap: Snap, ref: NodeRef, depth: Depth = None, min_confidence: MinConfidence = DEFAULT_CONFIDENCE
 ) -> schemas.Reach:
     reach = dependents(snap.graph, snap.resolve(ref), depth=depth, min_confidence=min_confidence)
-    return schemas.Reach.model_validate({**reach.to_dict(), **snap.stamp})
+    return schemas.stamped(schemas.Reach, reach, snap.stamp)
 
 
 @reads.get(
@@ -342,7 +343,7 @@ def get_paths(
     found = paths(
         snap.graph, snap.resolve(source), snap.resolve(target), limit=limit, min_confidence=min_confidence
     )
-    return schemas.Paths.model_validate({**found.to_dict(), **snap.stamp})
+    return schemas.stamped(schemas.Paths, found, snap.stamp)
 
 
 @reads.get(
@@ -352,19 +353,20 @@ def get_paths(
 )
 def get_critical(snap: Snap, min_confidence: MinConfidence = DEFAULT_CONFIDENCE) -> schemas.Criticality:
     result = snap.critical(min_confidence.value)
-    return schemas.Criticality.model_validate({**result.to_dict(), **snap.stamp})
+    return schemas.stamped(schemas.Criticality, result, snap.stamp)
 
 
 @reads.get("/analysis/cycles", summary="Circular dependencies", tags=["analysis"])
 def get_cycles(snap: Snap, min_confidence: MinConfidence = DEFAULT_CONFIDENCE) -> schemas.Cycles:
     result = snap.cycles(min_confidence.value)
-    return schemas.Cycles.model_validate({**result.to_dict(), **snap.stamp})
+    return schemas.stamped(schemas.Cycles, result, snap.stamp)
 
 
 @reads.get("/findings", summary="Data-quality findings about the document", tags=["analysis"])
 def get_findings(snap: Snap) -> schemas.Findings:
-    items = [schemas.Finding.model_validate(f.to_dict()) for f in snap.portfolio.findings]
-    return schemas.Findings(**snap.stamp, document=snap.portfolio.document, items=items)
+    return schemas.Findings(
+        **snap.stamp, document=snap.portfolio.document, items=list(snap.portfolio.findings)
+    )
 
 
 @reads.post(
@@ -380,7 +382,18 @@ def get_findings(snap: Snap) -> schemas.Findings:
 def post_scenario(snap: Snap, body: schemas.ScenarioRequest) -> schemas.ScenarioResult:
     edits = [edit_from_dict(snap.resolve_edit(e.model_dump(mode="json"))) for e in body.edits]
     result = scenario(snap.graph, snap.resolve_all(body.down), edits, min_confidence=body.min_confidence)
-    return schemas.ScenarioResult.model_validate({**result.to_dict(), **snap.stamp})
+    before, after = result.before.page(), result.after.page()
+    edited = [e.to_dict() for e in result.edits]
+    return schemas.ScenarioResult.model_validate(
+        {
+            **snap.stamp,
+            "down": result.down,
+            "edits": edited,
+            "before": before,
+            "after": after,
+            "diff": result.diff(),
+        }
+    )
 
 
 @reads.get(
@@ -390,7 +403,7 @@ def post_scenario(snap: Snap, body: schemas.ScenarioRequest) -> schemas.Scenario
     tags=["explorer"],
 )
 def get_graph(snap: Snap) -> schemas.GraphDrawing:
-    return schemas.GraphDrawing.model_validate({**snap.drawing_dict(), **snap.stamp})
+    return schemas.stamped(schemas.GraphDrawing, snap.drawing, snap.stamp)
 
 
 # A node-link document is an object and a Backstage catalog a stream of YAML documents; the rest is text.

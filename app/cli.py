@@ -36,11 +36,11 @@ from graph.diff import diff as graph_diff
 from graph.durations import show as show_hours
 from graph.exports import FORMATS, export
 from graph.model import DEFAULT_CONFIDENCE, Confidence, Edge, Portfolio, to_networkx
-from graph.store import Change, GraphStore, LoadResult, StoreUnavailable, read_decisions
+from graph.store import Change, GraphStore, LoadResult, StoreUnavailable, current_or_none, read_decisions
 from graph.store import Progress as Progress_
 from graph.stores import open_store
 from loaders import LoadError, curation
-from loaders.files import read_head
+from loaders.files import read_head, write_whole
 from loaders.interchange import load_any, load_one
 from loaders.manifest import is_manifest, open_manifest
 from loaders.sources import Resolution, Source, file_hash, portfolio_sources, source_id_of
@@ -131,8 +131,10 @@ def _parse_tables(p: Portfolio) -> None:
     for col in ("line", "entry", "node ids", "kind"):
         t.add_column(col)
     kinds = {n.id: n.kind.value for n in p.nodes}
-    for e in p.entries:
-        t.add_row(str(e.line), e.name, ", ".join(e.nodes), ", ".join(kinds[i] for i in e.nodes))
+    for entry in p.entries:
+        t.add_row(
+            str(entry.line), entry.name, ", ".join(entry.nodes), ", ".join(kinds[i] for i in entry.nodes)
+        )
     out.print(t)
     others = Table(title="Actors and things outside the portfolio")
     for col in ("id", "name", "kind"):
@@ -516,24 +518,12 @@ def cycles(
             )
 
 
-def _current(store: GraphStore) -> Callable[[], Portfolio | None]:
-    """The store's current graph, or ``None`` when nothing is loaded (read only when a change needs it)."""
-
-    def read() -> Portfolio | None:
-        try:
-            return store.read()
-        except LookupError:
-            return None
-
-    return read
-
-
 def _loaded_ids(store: GraphStore) -> list[str]:
     """The ids of the sources the store's graph is made of (a graph loaded whole is one source)."""
     parts = store.sources()
     if parts:
         return [part.id for part in parts]
-    whole = _current(store)()
+    whole = current_or_none(store)
     return [portfolio_sources(whole)[0].id] if whole is not None else []
 
 
@@ -568,7 +558,7 @@ def _source_change(files: Sequence[Path], overlay: Path | None, store: GraphStor
             p = f(p)
         return p
 
-    return curation.load_sources(add, (), resolutions, finish, _current(store))
+    return curation.load_sources(add, (), resolutions, finish, lambda: current_or_none(store))
 
 
 @cli.command("diff")
@@ -643,14 +633,15 @@ def _into_store(
     settings: Settings,
     what: str,
     run: Callable[[GraphStore, Progress_], LoadResult],
-    check: Callable[[GraphStore], None] = lambda store: None,
+    check: Callable[[GraphStore], None] | None = None,
 ) -> LoadResult:
     """Run a write against the configured Neo4j store with a progress bar; the store closed after. ``check``
     runs first, so what is plainly wrong fails in one line before a bar is drawn."""
     store = open_store(settings)
     try:
         store.ping()  # fail in one line before a progress bar is drawn
-        check(store)
+        if check is not None:
+            check(store)
         with Progress(
             TextColumn("loading {task.description}"),
             BarColumn(),
@@ -740,7 +731,7 @@ def unload(
     settings = _neo4j_settings(neo4j_uri)
 
     def run(store: GraphStore, progress: Progress_) -> LoadResult:
-        change = curation.load_sources((), [source], (), lambda p: p, _current(store))
+        change = curation.load_sources((), [source], (), lambda p: p, lambda: current_or_none(store))
         try:
             return store.update(change, progress=progress)
         except curation.CurationError as exc:
@@ -874,21 +865,10 @@ def export_(
     if output is None:
         sys.stdout.write(text)
         return
-    _write_atomically(output, text)
+    write_whole(output, text)
     err.print(
         f"wrote {output} ({fmt}: {len(p.nodes)} nodes, {len(p.edges)} edges)", highlight=False, soft_wrap=True
     )
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """All of ``text`` or nothing: a temporary file beside ``path``, renamed over it."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise LoadError(str(path), None, f"cannot write: {exc.strerror}") from None
 
 
 @cli.command("import")

@@ -8,8 +8,7 @@ decisions file beside the portfolio (``EAGRAPH_DECISIONS_FILE``, default ``<port
 from __future__ import annotations
 
 import json
-import os
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -17,10 +16,10 @@ import typer
 from rich.console import Console
 
 from app.settings import Settings
-from graph.store import Decision, GraphStore, MemoryStore, read_decisions
+from graph.store import Decision, GraphStore, MemoryStore, current_or_none, read_decisions
 from graph.stores import open_store
 from loaders import LoadError, curation
-from loaders.files import read_limited
+from loaders.files import read_limited, write_whole
 from loaders.interchange import load_any
 
 __all__ = ["curation_app"]
@@ -56,13 +55,6 @@ def _decisions_path(decisions: Path | None, portfolio: Path | None) -> Path:
     return path
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
-
-
 @curation_app.command("export")
 def export_(
     update: Annotated[
@@ -89,7 +81,7 @@ def export_(
     if update is None:
         typer.echo(text, nl=False)
     else:
-        _write_atomically(update, text)
+        write_whole(update, text)
         out.print(f"{update}: {len(curation.active(made))} decisions in force written")
 
 
@@ -111,17 +103,11 @@ def import_(
         store = MemoryStore(_decisions_path(decisions, portfolio))
         store.update(curation.load_whole(load_any(portfolio)))
 
-    def read() -> object:
-        try:
-            return store.read()
-        except LookupError:
-            return None
-
-    def maker(d: Decision):  # type: ignore[no-untyped-def]
+    def maker(d: Decision) -> Callable[[int], Decision]:
         return lambda seq: Decision(d.id, seq, d.op, d.item, d.author, d.at, d.reason, d.reverts)
 
     try:
-        store.update(curation.decide_all([maker(d) for d in made], read))  # type: ignore[arg-type]
+        store.update(curation.decide_all([maker(d) for d in made], lambda: current_or_none(store)))
     finally:
         store.close()
     if as_json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 
 from graph.diff import Diff
@@ -105,7 +105,7 @@ def markdown(d: Diff, name: Name) -> str:
 
 def tables(d: Diff, name: Name) -> Group:
     """The diff as rich tables for a terminal."""
-    parts: list[Any] = []
+    parts: list[RenderableType] = []
     if d.empty:
         return Group(f"Revision {d.before} → {d.after}: nothing changed.")
     impact = Table(title=f"Blast radius, revision {d.before} → {d.after} (largest change first)")
@@ -127,6 +127,18 @@ def tables(d: Diff, name: Name) -> Group:
     ):
         if items:
             parts.append(f"[bold]{label}:[/] " + ", ".join(name(i) for i in items))
+    parts.append(_edges_table(d, name))
+    if d.nodes_added or d.nodes_removed or d.nodes_changed:
+        parts.append(_nodes_table(d, name))
+    if d.findings_opened or d.findings_resolved:
+        parts.append(
+            f"findings: {len(d.findings_opened)} opened ({', '.join(sorted({f.code for f in d.findings_opened}))}), "
+            f"{len(d.findings_resolved)} resolved ({', '.join(sorted({f.code for f in d.findings_resolved}))})"
+        )
+    return Group(*parts)
+
+
+def _edges_table(d: Diff, name: Name) -> Table:
     edges = Table(title="Edges")
     for col in ("change", "edge", "evidence"):
         edges.add_column(col, overflow="fold")
@@ -136,21 +148,17 @@ def tables(d: Diff, name: Name) -> Group:
         edges.add_row("[red]removed[/]", _edge(name, e.source, e.target, e.type.value), e.evidence)
     for c in d.edges_changed:
         edges.add_row(_fields(c.fields), _edge(name, *c.key), c.evidence_after)
-    parts.append(edges)
-    if d.nodes_added or d.nodes_removed or d.nodes_changed:
-        nodes = Table(title="Nodes")
-        for col in ("change", "node", "what"):
-            nodes.add_column(col, overflow="fold")
-        for n in d.nodes_added:
-            nodes.add_row("[green]added[/]", n.name, n.kind.value)
-        for n in d.nodes_removed:
-            nodes.add_row("[red]removed[/]", n.name, n.kind.value)
-        for c in d.nodes_changed:
-            nodes.add_row("changed", name(c.key), _fields(c.fields))
-        parts.append(nodes)
-    if d.findings_opened or d.findings_resolved:
-        parts.append(
-            f"findings: {len(d.findings_opened)} opened ({', '.join(sorted({f.code for f in d.findings_opened}))}), "
-            f"{len(d.findings_resolved)} resolved ({', '.join(sorted({f.code for f in d.findings_resolved}))})"
-        )
-    return Group(*parts)
+    return edges
+
+
+def _nodes_table(d: Diff, name: Name) -> Table:
+    nodes = Table(title="Nodes")
+    for col in ("change", "node", "what"):
+        nodes.add_column(col, overflow="fold")
+    for n in d.nodes_added:
+        nodes.add_row("[green]added[/]", n.name, n.kind.value)
+    for n in d.nodes_removed:
+        nodes.add_row("[red]removed[/]", n.name, n.kind.value)
+    for c in d.nodes_changed:
+        nodes.add_row("changed", name(c.key), _fields(c.fields))
+    return nodes

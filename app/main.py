@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     service = GraphService(settings, store)
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # The first snapshot is built in the background: the server listens at once (/health answers, /ready
         # is 503 until a snapshot can answer), and a failure is reported by /ready, never fatal.
         service.start()

@@ -1,14 +1,24 @@
 """The API contract: request and response models. Response shapes are those of the CLI's ``--json``, plus the
-graph ``revision`` they were computed on."""
+graph ``revision`` they were computed on: the analyses' result dataclasses are their own shape
+(:mod:`graph.shape`), and an answer here is one of them with the revision (:class:`Stamp`, :func:`stamped`)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from graph.model import DEFAULT_CONFIDENCE, Confidence, NodeKind, RelType, Strength
+from graph import critical, traverse
+from graph.diff import Diff as RevisionDiff
+from graph.impact import ImpactPage
+from graph.layout import GraphView
+from graph.model import DEFAULT_CONFIDENCE, Confidence, Finding, NodeKind, RelType, Strength
 from graph.names import MAX_QUERY_LENGTH
+from graph.scenario import StateChanges
+from graph.shape import SHAPE
+from graph.traverse import Reached
 
 MAX_DOWN = 100  # nodes failed at once in one question
 MAX_EDITS = 100
@@ -39,37 +49,21 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-# ------------------------------------------------------------------------------------------------ evidence
+@dataclass(frozen=True)
+class Stamp:
+    """The revision an answer was computed on; written first."""
+
+    revision: Revision
+    stale: Stale
 
 
-class Hop(Model):
-    """One dependency edge as evidence: ``source`` depends on ``target`` because of ``evidence``."""
-
-    source: str
-    target: str
-    type: str = Field(examples=["INTEGRATES_VIA"])
-    evidence: str = Field(description="The sentence the edge was read from (or the overlay's reason).")
-    confidence: Confidence
-    strength: Strength
-    line: int | None = Field(description="The line the sentence starts on.")
-    document: str | None
-    alt_group: str | None = Field(description="Edges of one source sharing it are alternatives.")
-    scope: list[str] = Field(description="Actor ids whose access goes through this edge.")
-    also: list[str] = Field(description="Other relation types between the same two nodes.")
-    mode: Literal["live", "message", "batch"] | None = Field(
-        description="How the source's need is met; a batch flow lost delays the source rather than downs it."
-    )
-    tolerance: str | None = Field(description="How long the source can wait for a batch flow, when known.")
-    page: int | None = Field(
-        None, description="The PDF page the sentence is on; ``line`` is then on that page."
-    )
+R = TypeVar("R")
 
 
-class EvidencePath(Model):
-    path: list[str] = Field(description="Node ids; each depends on the next.")
-    edge_types: list[str]
-    evidence: list[str]
-    hops: list[Hop]
+def stamped(cls: type[R], result: Any, stamp: Mapping[str, Any]) -> R:
+    """``result`` (an analysis result dataclass) as ``cls``, its stamped subclass, with ``stamp``'s
+    ``revision`` and ``stale``: the same objects, nothing copied or validated."""
+    return cls(**stamp, **{f.name: getattr(result, f.name) for f in fields(result)})
 
 
 # ------------------------------------------------------------------------------------------------ nodes
@@ -111,15 +105,6 @@ class NodePage(Model):
     items: list[NodeSummary]
 
 
-class Reached(Model):
-    id: str
-    name: str
-    kind: str
-    distance: int
-    direct: bool
-    via: Hop
-
-
 class NodeDetail(NodeSummary):
     description: str | None
     owner: str | None
@@ -148,122 +133,23 @@ class NodeDetail(NodeSummary):
     stale: Stale
 
 
-class Reach(Model):
-    revision: Revision
-    stale: Stale
-    node: str
-    direction: Literal["dependencies", "dependents"]
-    depth: int | None
-    min_confidence: Confidence
-    direct: list[str]
-    items: list[Reached]
+@dataclass(frozen=True)
+class Reach(traverse.Reach, Stamp):
+    """What a node depends on, or what depends on it, directly and transitively."""
 
 
 # ------------------------------------------------------------------------------------------------ impact
 
 
-class ImpactedNode(Model):
-    id: str
-    name: str
-    kind: str
-    state: StateName
-    distance: int = Field(description="Hops from the nearest failed node.")
-    path: list[str] = Field(description="The explanation: this node first, a failed node last.")
-    edge_types: list[str]
-    evidence: list[str]
-    hops: list[Hop]
-    curated_path: EvidencePath | None = Field(
-        description="When `path` rests on an inferred edge but the node is impacted without one too."
-    )
-    inferred: bool = Field(description="Impacted only thanks to inferred edges.")
-    causes: list[str]
-    down_for: list[str]
-    degraded_for: list[str]
-    degraded_by: list[str]
-    documents: list[str] = Field(
-        description="The documents the explanation's evidence comes from, in path order; more than one: the "
-        "explanation crosses from one source's portfolio to another's."
-    )
-
-
-class Loss(Model):
-    """A system an actor uses that is in trouble for it, and what the actor uses it for."""
-
-    id: str
-    name: str
-    state: StateName = Field(description="down: the actor cannot use it; degraded: with less; delayed: late.")
-    capabilities: list[str] = Field(
-        description='What the document says the actor uses it for ("se og vedlikeholde praksisinformasjon").'
-    )
-
-
-class ActorImpact(Model):
-    """An actor that loses something. An organisation has no state of its own: it loses capabilities."""
-
-    id: str
-    name: str
-    loses: list[Loss]
-
-
-class ByState(Model):
-    down: int
-    degraded: int
-    delayed: int
-
-
-class ShortestRto(Model):
-    id: str
-    name: str
-    hours: float
-
-
-class RiskSummary(Model):
-    by_criticality: dict[str, ByState] = Field(description="Impacted systems per criticality class.")
-    shortest_rto: ShortestRto | None = Field(
-        description="The shortest recovery time objective among the down or degraded systems."
-    )
-    text: str | None = Field(description="“3 class-A systems degraded; shortest RTO 4 h (Kassa)”.")
-
-
-class ImpactSummary(Model):
-    failed: int
-    impacted: int
-    by_state: ByState
-    by_kind: dict[str, ByState]
-    inferred: int
-    possible: int = Field(
-        description="Nodes only inferred edges would put in trouble (listed in `possible`)."
-    )
-    actors: int
-    risk: RiskSummary | None = Field(
-        None, description="Impacted systems per criticality class and the shortest RTO (when any is set)."
-    )
-
-
-class ImpactBody(Model):
-    down: list[str]
-    min_confidence: Confidence
-    total: int = Field(description="How many nodes are impacted; `impacted` is the page from `offset`.")
-    offset: int = Field(description="The position of the first entry of `impacted` in the whole answer.")
-    limit: int | None = Field(
-        description="At most this many entries in `impacted` (and in `actors`); null: all of them."
-    )
-    impacted: list[ImpactedNode] = Field(description="Ordered by distance, then id.")
-    summary: ImpactSummary = Field(description="Counts over the whole answer, not only the page.")
-    actors: list[ActorImpact] = Field(description="Who loses what; actors are never impacted nodes.")
-    possible: list[ImpactedNode] = Field(
-        description="At the default confidence: nodes only inferred edges (a rule's guesses) would put in "
-        "trouble, explained; not counted in `summary.by_state` until an architect signs the edges off."
-    )
-
-
-class ImpactResult(ImpactBody):
+@dataclass(frozen=True, kw_only=True)
+class ImpactResult(ImpactPage):
     """What ``eagraph impact --json`` prints, plus the revision."""
 
     revision: Revision
     stale: Stale
 
-    model_config = ConfigDict(
+    __pydantic_config__ = ConfigDict(
+        **SHAPE,
         json_schema_extra={
             "examples": [
                 {
@@ -319,92 +205,26 @@ class ImpactResult(ImpactBody):
                     "possible": [],
                 }
             ]
-        }
+        },
     )
 
 
-class Paths(Model):
-    revision: Revision
-    stale: Stale
-    source: str
-    target: str
-    direction: Literal["forward", "reverse", "none"] = Field(
-        description="forward: source depends on target; reverse: only target depends on source."
-    )
-    length: int | None
-    message: str
-    paths: list[EvidencePath]
-    truncated: bool
+@dataclass(frozen=True)
+class Paths(traverse.Paths, Stamp):
+    """Every shortest dependency path between two nodes, with evidence."""
 
 
 # ------------------------------------------------------------------------------------------------ analysis
 
 
-class NodeCriticality(Model):
-    id: str
-    name: str
-    kind: str
-    blast_radius: int
-    down: int
-    degraded: int
-    delayed: int
-    single_points_of_failure: list[str] = Field(
-        description="Nodes whose failure alone takes this one down (exact: from single-failure impact runs)."
-    )
-    dominators: list[str] = Field(
-        description="Nearest first: every chain of required dependencies from this node passes through them."
-    )
-    dominates: int = Field(
-        description="How many nodes this one dominates: each of them has no way to work that avoids it."
-    )
-    betweenness: float = Field(
-        description="Share of shortest dependency chains between other nodes that pass through this one; "
-        "near 0 everywhere on a shallow portfolio, where it says nothing."
-    )
-    by_criticality: dict[str, int] = Field(
-        description="Systems it takes down or degrades, per criticality class (when classes are set)."
-    )
-    shortest_rto_hours: float | None = Field(
-        description="The shortest RTO among the systems it takes down or degrades."
-    )
+@dataclass(frozen=True)
+class Criticality(critical.Criticality, Stamp):
+    """Blast radius, single points of failure and fatal pairs."""
 
 
-class PairFailure(Model):
-    pair: list[str]
-    breaks: list[str]
-
-
-class Criticality(Model):
-    revision: Revision
-    stale: Stale
-    min_confidence: Confidence
-    nodes: list[NodeCriticality]
-    pairs: list[PairFailure]
-    pairs_checked: int
-    pairs_truncated: bool
-
-
-class Cycle(Model):
-    nodes: list[str]
-    length: int
-    edges: list[Hop]
-
-
-class Cycles(Model):
-    revision: Revision
-    stale: Stale
-    cycles: list[Cycle]
-    truncated: bool
-    mutual: list[list[str]] = Field(
-        description="Pairs that exchange data both ways: a mutual exchange, not a circular dependency."
-    )
-
-
-class Finding(Model):
-    code: str = Field(examples=["misspelt-name"])
-    message: str
-    nodes: list[str]
-    line: int | None
+@dataclass(frozen=True)
+class Cycles(traverse.Cycles, Stamp):
+    """Circular dependencies, and the mutual exchanges that are not."""
 
 
 class Findings(Model):
@@ -479,34 +299,14 @@ class ScenarioRequest(Model):
     )
 
 
-class Change(Model):
-    id: str
-    name: str
-    before: Literal["ok", "down", "degraded"]
-    after: Literal["ok", "down", "degraded"]
-
-
-class BlastRadius(Model):
-    before: int
-    after: int
-    delta: int
-
-
-class Diff(Model):
-    blast_radius: BlastRadius
-    changed: list[Change]
-    better: list[str]
-    worse: list[str]
-
-
 class ScenarioResult(Model):
     revision: Revision
     stale: Stale
     down: list[str]
     edits: list[EditIn] = Field(description="The edits as applied, with names resolved to ids.")
-    before: ImpactBody
-    after: ImpactBody
-    diff: Diff
+    before: ImpactPage
+    after: ImpactPage
+    diff: StateChanges
 
 
 # ------------------------------------------------------------------------------------------------ operations
@@ -534,43 +334,9 @@ class Ready(Model):
 # ------------------------------------------------------------------------------------------------ drawing
 
 
-class Point(Model):
-    x: float
-    y: float
-
-
-class LaidNode(Model):
-    id: str
-    name: str
-    label: str = Field(description="The short name, cut to fit its box.")
-    kind: NodeKind
-    column: int
-    x: float
-    y: float
-    width: float
-    height: float
-    sources: list[str] = Field(default_factory=list, description="The sources that describe or mention it.")
-
-
-class LaidEdge(Model):
-    source: str
-    target: str
-    types: list[str]
-    confidence: Confidence
-    strength: Strength
-    points: list[Point]
-    back: bool = Field(description="Drawn against the flow: the edge closes a cycle.")
-
-
-class GraphDrawing(Model):
+@dataclass(frozen=True)
+class GraphDrawing(GraphView, Stamp):
     """The whole graph laid out left to right in the dependency direction (for the web explorer)."""
-
-    revision: Revision
-    stale: Stale
-    width: float
-    height: float
-    nodes: list[LaidNode]
-    edges: list[LaidEdge]
 
 
 # ------------------------------------------------------------------------------------------------ errors
@@ -695,11 +461,7 @@ class Revisions(Model):
     items: list[RevisionOut]
 
 
-class DiffResult(Model):
+@dataclass(frozen=True)
+class DiffResult(RevisionDiff, Stamp):
     """What changed from revision ``from`` to ``to`` (see ``graph.diff``): nodes, edges and findings, and the
     impact delta (blast radius before and after, single points of failure and fatal pairs new and gone)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    revision: Revision
-    stale: Stale

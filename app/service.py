@@ -19,15 +19,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import Future
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 import networkx as nx
-import orjson
 
-from app.layout import GraphView, layered_layout
 from app.resilience import LastGood, within
+from app.schemas import ImpactResult, stamped
 from app.settings import Settings
 from graph.analysis import (
     Criticality,
@@ -40,12 +39,22 @@ from graph.analysis import (
     dependents,
     impact,
 )
-from graph.edges import RANK
+from graph.edges import confidence_rank
 from graph.errors import EagraphError
 from graph.exports import export
 from graph.impact import ImpactIndex
+from graph.layout import GraphView, layered_layout
 from graph.model import Portfolio, paused_gc, to_networkx
-from graph.store import Change, GraphStore, LoadResult, RevisionInfo, SourcePart, StoreUnavailable
+from graph.shape import to_json
+from graph.store import (
+    Change,
+    GraphStore,
+    LoadResult,
+    RevisionInfo,
+    SourcePart,
+    StoreUnavailable,
+    current_or_none,
+)
 from graph.stores import open_store
 from loaders import curation
 from loaders.interchange import load_any
@@ -133,8 +142,8 @@ class Snapshot:
         with paused_gc():  # millions of new acyclic objects: no collection walks them while they are made
             G = to_networkx(portfolio)
             index = ImpactIndex(G)
-            for rank in (RANK["inferred"], RANK["curated"]):  # the default question and its inferred flags
-                index.in_edges(rank)
+            for level in ("inferred", "curated"):  # the default question and its inferred flags
+                index.in_edges(confidence_rank(level))
             return cls(portfolio, G, Resolver(G), index)
 
     def warm(self, previous: Snapshot | None) -> None:
@@ -172,14 +181,14 @@ class Snapshot:
         return found
 
     def impact_page(self, down: Iterable[str], min_confidence: str, offset: int, limit: int) -> bytes:
-        """One page of an impact answer as JSON (``Impact.to_dict`` plus the revision), rendered once: the
-        same question again, in the same words, is a lookup."""
+        """One page of an impact answer as JSON (:class:`app.schemas.ImpactResult`: ``Impact.page`` plus the
+        revision), rendered once: the same question again, in the same words, is a lookup."""
         names = tuple(down)
         key = (names, min_confidence, offset, limit, self.stale)
         page = self._pages.get(key)
         if page is None:
             result = self.impact(tuple(sorted(set(self.resolve_all(names)))), min_confidence)
-            page = orjson.dumps({**result.to_dict(offset=offset, limit=limit), **self.stamp})
+            page = to_json(stamped(ImpactResult, result.page(offset=offset, limit=limit), self.stamp))
             self._pages.put(key, page)
         return page
 
@@ -192,14 +201,14 @@ class Snapshot:
     def find(self, *, kind: str | None = None, q: str | None = None, source: str | None = None) -> list[str]:
         """Node ids with label ``kind`` from ``source`` matching the search ``q`` (best first), or all sorted
         by id."""
-        ids = self.resolver.search(q) if q is not None else tuple(sorted(self.graph.nodes))
+        ids = list(self.resolver.search(q)) if q is not None else sorted(self.graph.nodes)
         nodes = self.graph.nodes
         if kind is not None:
             ids = [n for n in ids if kind in (nodes[n].get("labels") or ())]
         if source is not None:
             only = len(self.sources()) == 1 and self.sources()[0]["id"] == source  # one source: every node
             ids = [n for n in ids if only or source in (nodes[n].get("sources") or ())]
-        return list(ids)
+        return ids
 
     def sources(self, loaded: tuple[SourcePart, ...] = ()) -> list[dict[str, Any]]:
         """Each source of this revision: id, document, organisation, file hash, the nodes and edges it
@@ -245,9 +254,6 @@ class Snapshot:
         if "scope" in edit:
             out["scope"] = list(self.resolve_all(edit["scope"]))
         return out
-
-    def drawing_dict(self) -> dict[str, Any]:
-        return asdict(self.drawing)
 
     def _once(self, key: tuple[str, str], compute: Callable[[], Any]) -> Any:
         with self._lock:
@@ -334,11 +340,8 @@ class GraphService:
         return result
 
     def read_current(self) -> Portfolio | None:
-        """The store's current graph, or ``None`` before anything is loaded."""
-        try:
-            return self.store.read()
-        except LookupError:
-            return None
+        """The store's current graph, or ``None`` before anything is loaded (what a curation change reads)."""
+        return current_or_none(self.store)
 
     def loaded_sources(self) -> tuple[SourcePart, ...]:
         """The source parts the store keeps (when and by which revision each source was loaded); none when

@@ -56,13 +56,14 @@ def mount(app: FastAPI) -> None:
             headers={"Cache-Control": "no-cache"},
         )
 
-    page = get_swagger_ui_html(
+    html = get_swagger_ui_html(
         openapi_url=app.openapi_url or "/openapi.json",
         title=f"{app.title} — API",
         swagger_js_url="/docs/assets/swagger-ui-bundle.js",
         swagger_css_url="/docs/assets/swagger-ui.css",
         swagger_favicon_url="/static/favicon.svg",
-    ).body.decode()
+    )
+    page = bytes(html.body).decode()
     headers = {"Content-Security-Policy": docs_csp(page), "Cache-Control": "no-cache"}
 
     @pages.get("/docs")

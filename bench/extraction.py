@@ -27,7 +27,7 @@ import json
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -217,7 +217,8 @@ def _name_map(gold: Gold, portfolio: Portfolio) -> dict[str, str]:
             keys.add(fold(node.short))
         keys |= {fold(a) for a in node.aliases}
         exact = by_key.get(fold(node.name)) or by_key.get(node.id)
-        candidates = exact or [n for k in keys for n in by_key.get(k, [])]
+        # Sorted: most_common keeps the first of a tie, and a set's order changes with the hash seed.
+        candidates = exact or [n for k in sorted(keys) for n in by_key.get(k, [])]
         if candidates:
             out[node.id] = Counter(candidates).most_common(1)[0][0]
     return out
@@ -227,58 +228,24 @@ def _pair(a: str, b: str, unordered: bool) -> tuple[str, str]:
     return tuple(sorted((a, b))) if unordered else (a, b)  # type: ignore[return-value]
 
 
+Pair = tuple[str, str]
+Unordered = Callable[..., bool]  # (a, b, mutual=False): whether the relation a - b has no direction to check
+
+
 def score_document(gold: Gold, portfolio: Portfolio) -> DocScore:
     names = _name_map(gold, portfolio)
     actors = gold.actor_names
-    nodes = {n.id: n for n in portfolio.nodes}
 
     def unordered(a: str, b: str, mutual: bool = False) -> bool:
         return mutual or a in actors or b in actors
 
-    wanted: dict[tuple[str, str], dict[str, Any]] = {}
+    wanted: dict[Pair, dict[str, Any]] = {}
     for r in gold.relations:
         wanted.setdefault(_pair(r["from"], r["to"], unordered(r["from"], r["to"], bool(r.get("mutual")))), r)
-    edges: dict[tuple[str, str], str] = {}  # ordered pair of gold (or raw) names -> the rule's family
-    for e in portfolio.edges:
-        if e.confidence is Confidence.INFERRED:
-            continue
-        a = names.get(e.source, f"?{nodes[e.source].name}")
-        b = names.get(e.target, f"?{nodes[e.target].name}")
-        if a != b:
-            edges.setdefault((a, b), _rule_family(e.rule))
+    edges = _found_edges(portfolio, names)
     by_family: dict[str, Counter[str]] = defaultdict(Counter)
-    found = reversed_ = 0
-    misses = []
-    for r in wanted.values():
-        family = r["family"] if r["family"] in FAMILIES else "other"
-        by_family[family]["gold"] += 1
-        a, b = r["from"], r["to"]
-        mutual = bool(r.get("mutual"))
-        hit = (a, b) in edges or (unordered(a, b, mutual) and (b, a) in edges)
-        if hit:
-            found += 1
-            by_family[family]["found"] += 1
-        elif (b, a) in edges:
-            reversed_ += 1
-            by_family[family]["reversed"] += 1
-            misses.append(f"reversed [{family}] {a} → {b} (line {r.get('line')}): {r.get('text', '')}")
-        else:
-            misses.append(f"missed [{family}] {a} → {b} (line {r.get('line')}): {r.get('text', '')}")
-    false = 0
-    false_edges = []
-    for (a, b), family in sorted(edges.items()):
-        key = _pair(a, b, unordered(a, b))
-        r = wanted.get(key) or wanted.get(_pair(a, b, True))
-        ok = r is not None and (
-            (r["from"], r["to"]) == (a, b) or unordered(r["from"], r["to"], bool(r.get("mutual")))
-        )
-        if ok:
-            assert r is not None
-            by_family[r["family"] if r["family"] in FAMILIES else "other"]["true"] += 1
-        else:
-            false += 1
-            by_family[family]["false"] += 1
-            false_edges.append(f"false [{family}] {a} → {b}")
+    found, reversed_, misses = _recall(wanted, edges, unordered, by_family)
+    false_edges = _false_edges(wanted, edges, unordered, by_family)
     broken = sum(
         1
         for nr in gold.non_relations
@@ -287,23 +254,7 @@ def score_document(gold: Gold, portfolio: Portfolio) -> DocScore:
             {(r["from"], r["to"]), (r["to"], r["from"])} & {(nr["from"], nr["to"])} for r in gold.relations
         )
     )
-    alt_groups: dict[str, set[tuple[str, str]]] = defaultdict(set)
-    for r in gold.relations:
-        if r.get("alt"):
-            alt_groups[r["alt"]].add((r["from"], r["to"]))
-    groups_of: dict[tuple[str, str], str | None] = {}
-    for e in portfolio.edges:
-        a, b = names.get(e.source), names.get(e.target)
-        if a and b:
-            groups_of[(a, b)] = e.alt_group or groups_of.get((a, b))
-    alternatives_right = 0
-    for members in alt_groups.values():
-        labels = {groups_of.get(m) for m in members}
-        if len(labels) == 1 and None not in labels:
-            (label,) = labels
-            source = next(iter(members))[0]
-            extra = {k for k, g in groups_of.items() if g == label and k[0] == source} - members
-            alternatives_right += not extra
+    alternatives, alternatives_right = _alternatives(gold, portfolio, names)
     mapped = set(names.values())
     outside_found = sum(1 for o in gold.outside if o["name"] in mapped)
     standalone = [e for e in gold.entries if e.get("standalone")]
@@ -323,9 +274,9 @@ def score_document(gold: Gold, portfolio: Portfolio) -> DocScore:
         predicted=len({_pair(a, b, unordered(a, b)) for a, b in edges}),
         found=found,
         reversed=reversed_,
-        false=false,
+        false=len(false_edges),
         non_relations_broken=broken,
-        alternatives=len(alt_groups),
+        alternatives=alternatives,
         alternatives_right=alternatives_right,
         outside=len(gold.outside),
         outside_found=outside_found,
@@ -336,6 +287,92 @@ def score_document(gold: Gold, portfolio: Portfolio) -> DocScore:
         false_edges=false_edges,
         wrong_names=wrong_names,
     )
+
+
+def _found_edges(portfolio: Portfolio, names: dict[str, str]) -> dict[Pair, str]:
+    """Ordered pairs of gold (or raw, ``?``-marked) names the graph joins, not by inference -> the rule's family."""
+    nodes = {n.id: n for n in portfolio.nodes}
+    edges: dict[Pair, str] = {}
+    for e in portfolio.edges:
+        if e.confidence is Confidence.INFERRED:
+            continue
+        a = names.get(e.source, f"?{nodes[e.source].name}")
+        b = names.get(e.target, f"?{nodes[e.target].name}")
+        if a != b:
+            edges.setdefault((a, b), _rule_family(e.rule))
+    return edges
+
+
+def _recall(
+    wanted: dict[Pair, dict[str, Any]],
+    edges: dict[Pair, str],
+    unordered: Unordered,
+    by_family: dict[str, Counter[str]],
+) -> tuple[int, int, list[str]]:
+    """The gold relations found, found reversed, and a line for each one missed (or reversed)."""
+    found = reversed_ = 0
+    misses = []
+    for r in wanted.values():
+        family = r["family"] if r["family"] in FAMILIES else "other"
+        by_family[family]["gold"] += 1
+        a, b = r["from"], r["to"]
+        mutual = bool(r.get("mutual"))
+        hit = (a, b) in edges or (unordered(a, b, mutual) and (b, a) in edges)
+        if hit:
+            found += 1
+            by_family[family]["found"] += 1
+        elif (b, a) in edges:
+            reversed_ += 1
+            by_family[family]["reversed"] += 1
+            misses.append(f"reversed [{family}] {a} → {b} (line {r.get('line')}): {r.get('text', '')}")
+        else:
+            misses.append(f"missed [{family}] {a} → {b} (line {r.get('line')}): {r.get('text', '')}")
+    return found, reversed_, misses
+
+
+def _false_edges(
+    wanted: dict[Pair, dict[str, Any]],
+    edges: dict[Pair, str],
+    unordered: Unordered,
+    by_family: dict[str, Counter[str]],
+) -> list[str]:
+    """A line for each edge of the graph the gold does not have (the true ones counted in ``by_family``)."""
+    false_edges = []
+    for (a, b), family in sorted(edges.items()):
+        key = _pair(a, b, unordered(a, b))
+        r = wanted.get(key) or wanted.get(_pair(a, b, True))
+        ok = r is not None and (
+            (r["from"], r["to"]) == (a, b) or unordered(r["from"], r["to"], bool(r.get("mutual")))
+        )
+        if ok:
+            assert r is not None
+            by_family[r["family"] if r["family"] in FAMILIES else "other"]["true"] += 1
+        else:
+            by_family[family]["false"] += 1
+            false_edges.append(f"false [{family}] {a} → {b}")
+    return false_edges
+
+
+def _alternatives(gold: Gold, portfolio: Portfolio, names: dict[str, str]) -> tuple[int, int]:
+    """The gold's alternatives groups, and how many the graph has as one group with no other member."""
+    alt_groups: dict[str, set[Pair]] = defaultdict(set)
+    for r in gold.relations:
+        if r.get("alt"):
+            alt_groups[r["alt"]].add((r["from"], r["to"]))
+    groups_of: dict[Pair, str | None] = {}
+    for e in portfolio.edges:
+        a, b = names.get(e.source), names.get(e.target)
+        if a and b:
+            groups_of[(a, b)] = e.alt_group or groups_of.get((a, b))
+    right = 0
+    for members in alt_groups.values():
+        labels = {groups_of.get(m) for m in members}
+        if len(labels) == 1 and None not in labels:
+            (label,) = labels
+            source = next(iter(members))[0]
+            extra = {k for k, g in groups_of.items() if g == label and k[0] == source} - members
+            right += not extra
+    return len(alt_groups), right
 
 
 def gold_files(folder: Path = CORPUS) -> list[Path]:

@@ -101,13 +101,29 @@ def _count(rng: random.Random, mean: float) -> int:
 
 
 def generate(n: int = 100_000, *, seed: int = 1, edges_per_node: float = 10.0) -> Portfolio:
-    """A layered synthetic portfolio of ``n`` nodes and about ``edges_per_node * n`` edges."""
+    """A layered synthetic portfolio of ``n`` nodes and about ``edges_per_node`` times ``n`` edges."""
     rng = random.Random(f"eagraph-bench/{n}/{seed}")
-    sizes = _layer_sizes(n)
-    scale = edges_per_node / 9.9  # the link table's means give about 9.9 edges per node
     document = f"bench-{n}-{seed}.txt"
+    nodes, ids = _nodes(_layer_sizes(n), document)
+    b = _Edges(rng, ids, {nd.id: nd.name for nd in nodes}, {nd.id: nd.line or 0 for nd in nodes}, document)
+    b.layer_links(edges_per_node / 9.9)  # the link table's means give about 9.9 edges per node
+    b.alternatives_and_scopes()
+    # Listed as networkx lists them (by source in node order, then by target): a graph built from the
+    # portfolio gives the same portfolio back, and its node-link file reads back without reordering.
+    grouped: dict[str, dict[str, list[Edge]]] = {}
+    for e in b.edges.values():
+        grouped.setdefault(e.source, {}).setdefault(e.target, []).append(e)
+    return Portfolio(
+        document=document,
+        nodes=tuple(nodes),
+        edges=tuple(e for nd in nodes for group in grouped.get(nd.id, {}).values() for e in group),
+        meta={"generator": "bench.generate", "seed": str(seed), "nodes": str(n)},
+    )
+
+
+def _nodes(sizes: dict[str, int], document: str) -> tuple[list[Node], dict[str, list[str]]]:
+    """The nodes of every layer, one document line each, and the ids per layer."""
     ids: dict[str, list[str]] = {}
-    names: dict[str, str] = {}
     nodes: list[Node] = []
     line = 0
     for layer in LAYERS:
@@ -117,7 +133,6 @@ def generate(n: int = 100_000, *, seed: int = 1, edges_per_node: float = 10.0) -
             node_id = f"{layer.prefix}-{i:06d}"
             name = f"{layer.category} {i}"
             ids[layer.name].append(node_id)
-            names[node_id] = name
             nodes.append(
                 Node(
                     node_id,
@@ -133,10 +148,25 @@ def generate(n: int = 100_000, *, seed: int = 1, edges_per_node: float = 10.0) -
                     entry=name,
                 )
             )
-    line_of = {nd.id: nd.line or 0 for nd in nodes}
-    edges: dict[tuple[str, str, str], Edge] = {}
+    return nodes, ids
+
+
+class _Edges:
+    """The edges drawn so far (one per source, target and type), from one random stream."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        ids: dict[str, list[str]],
+        names: dict[str, str],
+        line_of: dict[str, int],
+        document: str,
+    ) -> None:
+        self.rng, self.ids, self.names, self.line_of, self.document = rng, ids, names, line_of, document
+        self.edges: dict[tuple[str, str, str], Edge] = {}
 
     def add(
+        self,
         source: str,
         target: str,
         rel: RelType,
@@ -146,73 +176,85 @@ def generate(n: int = 100_000, *, seed: int = 1, edges_per_node: float = 10.0) -
         scope: tuple[str, ...] = (),
         confidence: Confidence | None = None,
     ) -> None:
-        if source == target or (source, target, rel.value) in edges:
+        if source == target or (source, target, rel.value) in self.edges:
             return
         if confidence is None:
-            u = rng.random()
+            u = self.rng.random()
             confidence = INFERRED if u < 0.08 else CURATED if u < 0.12 else STATED
         if strength is None:
-            strength = SOFT if rel is RelType.EXPOSES_VIA or rng.random() < 0.12 else HARD
+            strength = SOFT if rel is RelType.EXPOSES_VIA or self.rng.random() < 0.12 else HARD
         curated = confidence is CURATED
-        edges[(source, target, rel.value)] = Edge(
+        self.edges[(source, target, rel.value)] = Edge(
             source,
             target,
             rel,
-            f"{names[source]} {_VERBS[rel]} {names[target]}.",
+            f"{self.names[source]} {_VERBS[rel]} {self.names[target]}.",
             confidence=confidence,
             strength=strength,
-            document="overlay.yaml" if curated else document,
-            line=line_of[source],
+            document="overlay.yaml" if curated else self.document,
+            line=self.line_of[source],
             alt_group=alt_group,
             scope=scope,
             rule="overlay" if curated else f"synthetic-{rel.value.lower()}",
         )
 
-    def pick(layer: str, below: int | None = None) -> str:
+    def pick(self, layer: str, below: int | None = None) -> str:
         """A power-law pick in ``layer`` (hubs at low indexes); below ``below`` for in-layer links."""
-        size = len(ids[layer]) if below is None else below
-        return ids[layer][int(size * rng.random() ** 3)]
+        size = len(self.ids[layer]) if below is None else below
+        return self.ids[layer][int(size * self.rng.random() ** 3)]
 
-    for layer in LAYERS:
-        for index, source in enumerate(ids[layer.name]):
-            for target_layer, mean, rels in _LINKS[layer.name]:
-                same = target_layer == layer.name
-                if same and index == 0:
-                    continue
-                for _ in range(_count(rng, mean * scale)):
-                    add(source, pick(target_layer, index if same else None), rng.choice(rels))
-    # Channels log in with one of two identity providers (alternatives); the first infrastructure items are
-    # the identity providers, so they are hubs as in real life.
-    idps = ids["infrastructure"][:4]
-    for k, channel in enumerate(ids["channels"]):
-        group = f"{channel}/login"
-        for idp in (idps[k % 2], idps[2 + k % 2]):
-            add(channel, idp, RelType.AUTHENTICATES_WITH, strength=HARD, alt_group=group, confidence=STATED)
-    # Some systems deliver through two or three channels (alternatives: lost only when all are lost) ...
-    outlets = ids["infrastructure"][4:40]
-    for system in _every(rng, ids["systems"], 0.05):
-        group = f"{system}/delivery"
-        for outlet in rng.sample(outlets, rng.choice((2, 3))):
-            add(system, outlet, RelType.DELIVERS_VIA, alt_group=group, confidence=STATED)
-    # ... some are reached by named actors through a portal (scoped), and a few exchange with each other
-    # both ways (cycles).
-    for system in _every(rng, ids["systems"], 0.03):
-        actors = tuple(sorted(rng.sample(ids["actors"], rng.choice((1, 2)))))
-        add(system, pick("channels"), RelType.ACCESSED_VIA, strength=HARD, scope=actors, confidence=STATED)
-    within = [e for e in edges.values() if e.source.startswith("sys-") and e.target.startswith("sys-")]
-    for e in rng.sample(within, max(2, len(within) // 500)):
-        add(e.target, e.source, RelType.EXCHANGES_WITH, strength=SOFT)
-    # Listed as networkx lists them (by source in node order, then by target): a graph built from the
-    # portfolio gives the same portfolio back, and its node-link file reads back without reordering.
-    grouped: dict[str, dict[str, list[Edge]]] = {}
-    for e in edges.values():
-        grouped.setdefault(e.source, {}).setdefault(e.target, []).append(e)
-    return Portfolio(
-        document=document,
-        nodes=tuple(nodes),
-        edges=tuple(e for nd in nodes for group in grouped.get(nd.id, {}).values() for e in group),
-        meta={"generator": "bench.generate", "seed": str(seed), "nodes": str(n)},
-    )
+    def layer_links(self, scale: float) -> None:
+        """Every node's dependencies on the layers below it (and its own), as the link table says."""
+        rng = self.rng
+        for layer in LAYERS:
+            for index, source in enumerate(self.ids[layer.name]):
+                for target_layer, mean, rels in _LINKS[layer.name]:
+                    same = target_layer == layer.name
+                    if same and index == 0:
+                        continue
+                    for _ in range(_count(rng, mean * scale)):
+                        self.add(source, self.pick(target_layer, index if same else None), rng.choice(rels))
+
+    def alternatives_and_scopes(self) -> None:
+        """Log-in and delivery alternatives, scoped access through portals and a few cycles."""
+        rng, ids, add = self.rng, self.ids, self.add
+        # Channels log in with one of two identity providers (alternatives); the first infrastructure items
+        # are the identity providers, so they are hubs as in real life.
+        idps = ids["infrastructure"][:4]
+        for k, channel in enumerate(ids["channels"]):
+            group = f"{channel}/login"
+            for idp in (idps[k % 2], idps[2 + k % 2]):
+                add(
+                    channel,
+                    idp,
+                    RelType.AUTHENTICATES_WITH,
+                    strength=HARD,
+                    alt_group=group,
+                    confidence=STATED,
+                )
+        # Some systems deliver through two or three channels (alternatives: lost only when all are lost) ...
+        outlets = ids["infrastructure"][4:40]
+        for system in _every(rng, ids["systems"], 0.05):
+            group = f"{system}/delivery"
+            for outlet in rng.sample(outlets, rng.choice((2, 3))):
+                add(system, outlet, RelType.DELIVERS_VIA, alt_group=group, confidence=STATED)
+        # ... some are reached by named actors through a portal (scoped), and a few exchange with each other
+        # both ways (cycles).
+        for system in _every(rng, ids["systems"], 0.03):
+            actors = tuple(sorted(rng.sample(ids["actors"], rng.choice((1, 2)))))
+            add(
+                system,
+                self.pick("channels"),
+                RelType.ACCESSED_VIA,
+                strength=HARD,
+                scope=actors,
+                confidence=STATED,
+            )
+        within = [
+            e for e in self.edges.values() if e.source.startswith("sys-") and e.target.startswith("sys-")
+        ]
+        for e in rng.sample(within, max(2, len(within) // 500)):
+            add(e.target, e.source, RelType.EXCHANGES_WITH, strength=SOFT)
 
 
 def _every(rng: random.Random, items: list[str], share: float) -> Iterator[str]:

@@ -57,9 +57,9 @@ def queries(ids: list[str]) -> dict[str, tuple[int, Query]]:
         "dependencies": (10, lambda c, r: c.get(f"/api/v1/nodes/{pick(r, ids)}/dependencies")),
         "dependents": (10, lambda c, r: c.get(f"/api/v1/nodes/{pick(r, ids)}/dependents")),
         "paths": (8, lambda c, r: c.get("/api/v1/paths", params={"from": pick(r, ids), "to": pick(r, ids)})),
-        "critical": (3, lambda c, r: c.get("/api/v1/analysis/critical")),
-        "findings": (3, lambda c, r: c.get("/api/v1/findings")),
-        "graph": (3, lambda c, r: c.get("/api/v1/graph")),
+        "critical": (3, lambda c, _r: c.get("/api/v1/analysis/critical")),
+        "findings": (3, lambda c, _r: c.get("/api/v1/findings")),
+        "graph": (3, lambda c, _r: c.get("/api/v1/graph")),
         "scenario": (3, lambda c, r: c.post("/api/v1/scenarios", json={"down": [pick(r, ids)]})),
     }
 

@@ -155,11 +155,28 @@ def revise(p: Portfolio, *, seed: int = 3) -> Portfolio:
     keys = list(edges)
     for key in rng.sample(keys, len(keys) // 100):
         del edges[key]
+    _add_edges(rng, p, edges, len(keys) // 100)
+    by_source: dict[str, list[tuple[str, str, str]]] = {}
+    for key in edges:
+        by_source.setdefault(key[0], []).append(key)
+    _change_edges(rng, keys, edges, by_source, len(keys) // 200)
+    nodes = _replace_systems(rng, {n.id: n for n in p.nodes}, edges, by_source)
+    return p.with_(
+        nodes=tuple(nodes.values()), edges=tuple(edges.values()), meta={**p.meta, "revised": str(seed)}
+    )
+
+
+Key = tuple[str, str, str]
+
+
+def _add_edges(rng: random.Random, p: Portfolio, edges: dict[Key, Edge], count: int) -> None:
+    """``count`` new edges, each the source and type of an existing edge towards the target of another edge
+    into the same layer (in-layer only towards a lower index)."""
     into: dict[str, list[str]] = {}
     for e in p.edges:
         into.setdefault(e.target[:3], []).append(e.target)
     added = 0
-    while added < len(keys) // 100:
+    while added < count:
         e = p.edges[rng.randrange(len(p.edges))]
         target = rng.choice(into[e.target[:3]])
         if target == e.source or (target[:3] == e.source[:3] and target > e.source):
@@ -170,11 +187,15 @@ def revise(p: Portfolio, *, seed: int = 3) -> Portfolio:
         if new.key not in edges:
             edges[new.key] = new
             added += 1
-    by_source: dict[str, list[tuple[str, str, str]]] = {}
-    for key in edges:
-        by_source.setdefault(key[0], []).append(key)
-    changed: set[tuple[str, str, str]] = set()
-    while len(changed) < len(keys) // 200:
+
+
+def _change_edges(
+    rng: random.Random, keys: list[Key], edges: dict[Key, Edge], by_source: dict[str, list[Key]], count: int
+) -> None:
+    """``count`` edges of ``keys`` still there changed: half in strength, half paired into a new alternatives
+    group of their source."""
+    changed: set[Key] = set()
+    while len(changed) < count:
         key = rng.choice(keys)
         e = edges.get(key)
         if e is None or key in changed or e.alt_group is not None or e.scope:
@@ -189,9 +210,15 @@ def revise(p: Portfolio, *, seed: int = 3) -> Portfolio:
             for k in (key, rng.choice(mates)):
                 edges[k] = replace(edges[k], alt_group=f"{e.source}/revidert")
                 changed.add(k)
-    nodes = {n.id: n for n in p.nodes}
+
+
+def _replace_systems(
+    rng: random.Random, nodes: dict[str, Node], edges: dict[Key, Edge], by_source: dict[str, list[Key]]
+) -> dict[str, Node]:
+    """20 systems removed with their edges (not among the hubs), 50 added: each using what an existing system
+    uses, used by two channels."""
     systems = sorted(n for n in nodes if n.startswith("sys-"))
-    gone = set(rng.sample(systems[len(systems) // 10 :], 20))  # not among the hubs
+    gone = set(rng.sample(systems[len(systems) // 10 :], 20))
     for key in [k for k in edges if k[0] in gone or k[1] in gone]:
         del edges[key]
     channels = sorted(n for n in nodes if n.startswith("chn-"))
@@ -207,9 +234,7 @@ def revise(p: Portfolio, *, seed: int = 3) -> Portfolio:
                 edges[(channel, node_id, e.type.value)] = replace(e, target=node_id, alt_group=None, scope=())
     for node_id in gone:
         del nodes[node_id]
-    return p.with_(
-        nodes=tuple(nodes.values()), edges=tuple(edges.values()), meta={**p.meta, "revised": str(seed)}
-    )
+    return nodes
 
 
 def diffing(before: Portfolio, *, repeat: int = 1) -> dict[str, Any]:

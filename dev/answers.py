@@ -139,7 +139,7 @@ def _lines(item: object) -> str:
     return ", ".join(f"{h.document}:{h.line}" for h in item.path.hops)  # type: ignore[attr-defined]
 
 
-def section(p: Portfolio, G: object, question: str, names: list[str], reasoning: str) -> str:
+def section(_p: Portfolio, G: object, question: str, names: list[str], reasoning: str) -> str:
     r = Resolver(G)  # type: ignore[arg-type]
     down = [r.resolve(n) for n in names]
     res: Impact = impact(G, down)  # type: ignore[arg-type]

@@ -63,16 +63,26 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import networkx as nx
+from pydantic import Field, PlainSerializer
 
 from graph.edges import confidence_rank, edge_rank, node_label, require_nodes, sorted_digraph
 from graph.errors import InvalidQuery
 from graph.impact import ImpactIndex, impact_states
 from graph.model import DEFAULT_CONFIDENCE, Confidence
+from graph.shape import ConfidenceName, Shaped
 
-__all__ = ["Criticality", "NodeCriticality", "PairFailure", "critical", "dominator_tree", "required_units"]
+__all__ = [
+    "Criticality",
+    "NodeCriticality",
+    "PairFailure",
+    "candidate_pairs",
+    "critical",
+    "dominator_tree",
+    "required_units",
+]
 
 _ROOT = "\x00root"  # the virtual root of the liveness construction; not a valid node id
 
@@ -136,7 +146,7 @@ def dominator_tree(G: nx.MultiDiGraph, *, min_rank: int = 1) -> dict[str, str | 
 
 
 @dataclass(frozen=True, slots=True)
-class NodeCriticality:
+class NodeCriticality(Shaped):
     """How much one node matters, and what it is exposed to."""
 
     id: str
@@ -146,47 +156,54 @@ class NodeCriticality:
     down: int
     degraded: int
     delayed: int  # nodes that only get their batch flows late
-    single_points_of_failure: tuple[str, ...]  # nodes whose failure alone takes this one down (exact)
-    dominators: tuple[str, ...]  # nearest first: every dependency chain to a foundation passes them
-    dominates: int  # nodes this one dominates (its dominator subtree, itself excluded)
-    betweenness: float
-    by_criticality: tuple[tuple[str, int], ...] = ()  # (class, systems down or degraded), most critical first
-    shortest_rto_hours: float | None = None  # the shortest RTO among the systems it takes down or degrades
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "kind": self.kind,
-            "blast_radius": self.blast_radius,
-            "down": self.down,
-            "degraded": self.degraded,
-            "delayed": self.delayed,
-            "single_points_of_failure": list(self.single_points_of_failure),
-            "dominators": list(self.dominators),
-            "dominates": self.dominates,
-            "betweenness": self.betweenness,
-            "by_criticality": dict(self.by_criticality),
-            "shortest_rto_hours": self.shortest_rto_hours,
-        }
+    single_points_of_failure: Annotated[
+        tuple[str, ...],
+        Field(
+            description="Nodes whose failure alone takes this one down (exact: from single-failure impact runs)."
+        ),
+    ]
+    dominators: Annotated[
+        tuple[str, ...],
+        Field(
+            description="Nearest first: every chain of required dependencies from this node passes through them."
+        ),
+    ]
+    dominates: Annotated[
+        int,
+        Field(
+            description="How many nodes this one dominates: each of them has no way to work that avoids it."
+        ),
+    ]
+    betweenness: Annotated[
+        float,
+        Field(
+            description="Share of shortest dependency chains between other nodes that pass through this one; "
+            "near 0 everywhere on a shallow portfolio, where it says nothing."
+        ),
+    ]
+    by_criticality: Annotated[
+        tuple[tuple[str, int], ...],  # (class, systems down or degraded), most critical first
+        PlainSerializer(dict, return_type=dict[str, int]),
+        Field(description="Systems it takes down or degrades, per criticality class (when classes are set)."),
+    ] = ()
+    shortest_rto_hours: Annotated[
+        float | None, Field(description="The shortest RTO among the systems it takes down or degrades.")
+    ] = None
 
 
 @dataclass(frozen=True, slots=True)
-class PairFailure:
+class PairFailure(Shaped):
     """Two nodes that only together put ``breaks`` down (neither alone does)."""
 
     pair: tuple[str, str]
     breaks: tuple[str, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"pair": list(self.pair), "breaks": list(self.breaks)}
-
 
 @dataclass(frozen=True, slots=True)
-class Criticality:
+class Criticality(Shaped):
     """What :func:`critical` finds: nodes by blast radius (then down, dominance, id), fatal pairs by size."""
 
-    min_confidence: str
+    min_confidence: ConfidenceName
     nodes: tuple[NodeCriticality, ...]
     pairs: tuple[PairFailure, ...]
     pairs_checked: int
@@ -198,28 +215,22 @@ class Criticality:
                 return c
         raise KeyError(node_id)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "min_confidence": self.min_confidence,
-            "nodes": [c.to_dict() for c in self.nodes],
-            "pairs": [p.to_dict() for p in self.pairs],
-            "pairs_checked": self.pairs_checked,
-            "pairs_truncated": self.pairs_truncated,
-        }
-
 
 def _down_set(states: dict[str, str]) -> frozenset[str]:
     return frozenset(n for n, s in states.items() if s == "down")
 
 
-def _candidate_pairs(
+def candidate_pairs(
     G: nx.MultiDiGraph,
     killers: dict[str, set[str]],
     single_down: dict[str, frozenset[str]],
     min_rank: int,
     max_pairs: int,
 ) -> tuple[list[tuple[str, str]], bool]:
-    """Pairs that between them kill every member of an alt group, neither killing the group's owner alone."""
+    """Pairs that between them kill every member of an alt group, neither killing the group's owner alone
+    (at most ``max_pairs``; and whether there were more). ``killers``: the nodes whose failure alone kills
+    each node (itself included); ``single_down``: what each node's failure alone puts down. ``G`` need only
+    have ``nodes`` and ``succ`` (see :func:`required_units`)."""
     pairs: set[tuple[str, str]] = set()
     for v in sorted(G.nodes):
         for unit in required_units(G, v, min_rank=min_rank):
@@ -285,65 +296,15 @@ def critical(
     for x, downs in single_down.items():
         for n in downs:
             killers[n].add(x)
-
     idom = dominator_tree(G, min_rank=min_rank)
-    children: dict[str, list[str]] = {}
-    for v, d in idom.items():
-        if d is not None:
-            children.setdefault(d, []).append(v)
-    subtree = _subtree_sizes(children)
-
-    H = sorted_digraph(G, min_rank=min_rank)
-    if betweenness_sample == 0:  # not wanted (a diff ranks by blast radius only)
-        betweenness = dict.fromkeys(H, 0.0)
-    else:
-        k = betweenness_sample if H.number_of_nodes() > betweenness_sample else None
-        betweenness = nx.betweenness_centrality(H, k=k, seed=0)
-
-    nodes = []
-    for n in sorted(G.nodes):
-        if _is_actor(G, n):
-            continue
-        name, kind = node_label(G, n)
-        states = single.get(n, {})
-        down = sum(1 for m, s in states.items() if s == "down" and m != n)
-        degraded = sum(1 for s in states.values() if s == "degraded")
-        delayed = sum(1 for s in states.values() if s == "delayed")
-        hit = [m for m, s in states.items() if s in ("down", "degraded") and m != n]
-        classes = Counter(str(G.nodes[m]["criticality"]) for m in hit if G.nodes[m].get("criticality"))
-        rtos = [float(G.nodes[m]["rto_hours"]) for m in hit if G.nodes[m].get("rto_hours") is not None]
-        chain = []
-        d = idom.get(n)
-        while d is not None:
-            chain.append(d)
-            d = idom.get(d)
-        nodes.append(
-            NodeCriticality(
-                id=n,
-                name=name,
-                kind=kind,
-                blast_radius=down + degraded,
-                down=down,
-                degraded=degraded,
-                delayed=delayed,
-                single_points_of_failure=tuple(sorted(killers[n] - {n})),
-                dominators=tuple(chain),
-                dominates=subtree.get(n, 0),
-                betweenness=round(float(betweenness.get(n, 0.0)), 6),
-                by_criticality=tuple(sorted(classes.items())),
-                shortest_rto_hours=min(rtos, default=None),
-            )
-        )
-    # With criticality classes set, what a failure does to the most critical systems ranks first ("A" > "B").
-    ladder = sorted({c for x in nodes for c, _ in x.by_criticality})
-
-    def rank(c: NodeCriticality) -> tuple[Any, ...]:
-        hits = dict(c.by_criticality)
-        return (*(-hits.get(cls, 0) for cls in ladder), -c.blast_radius, -c.down, -c.dominates, c.id)
-
-    nodes.sort(key=rank)
-
-    pair_list, truncated = _candidate_pairs(G, killers, single_down, min_rank, max_pairs)
+    subtree = _dominated(idom)
+    betweenness = _betweenness(G, min_rank, betweenness_sample)
+    nodes = [
+        _node_criticality(G, n, single.get(n, {}), killers[n], idom, subtree.get(n, 0), betweenness)
+        for n in sorted(G.nodes)
+        if not _is_actor(G, n)
+    ]
+    pair_list, truncated = candidate_pairs(G, killers, single_down, min_rank, max_pairs)
     pairs = []
     for x, y in pair_list:
         together = _down_set(impact_states(G, [x, y], min_confidence=min_confidence, index=index))
@@ -353,8 +314,79 @@ def critical(
             pairs.append(PairFailure((x, y), tuple(sorted(breaks))))
     pairs.sort(key=lambda p: (-len(p.breaks), p.pair))
     return Criticality(
-        Confidence(min_confidence).value, tuple(nodes), tuple(pairs), len(pair_list), truncated
+        Confidence(min_confidence).value, _ranked(nodes), tuple(pairs), len(pair_list), truncated
     )
+
+
+def _dominated(idom: dict[str, str | None]) -> dict[str, int]:
+    """How many nodes each node dominates (its subtree in the dominator tree ``idom``)."""
+    children: dict[str, list[str]] = {}
+    for v, d in idom.items():
+        if d is not None:
+            children.setdefault(d, []).append(v)
+    return _subtree_sizes(children)
+
+
+def _betweenness(G: nx.MultiDiGraph, min_rank: int, sample: int) -> dict[str, float]:
+    """Betweenness centrality at ``min_rank``, sampled from ``sample`` sources on larger graphs (0: none)."""
+    H = sorted_digraph(G, min_rank=min_rank)
+    if sample == 0:  # not wanted (a diff ranks by blast radius only)
+        return dict.fromkeys(H, 0.0)
+    k = sample if H.number_of_nodes() > sample else None
+    found: dict[str, float] = nx.betweenness_centrality(H, k=k, seed=0)
+    return found
+
+
+def _node_criticality(
+    G: nx.MultiDiGraph,
+    n: str,
+    states: dict[str, str],
+    killers: set[str],
+    idom: dict[str, str | None],
+    dominates: int,
+    betweenness: dict[str, float],
+) -> NodeCriticality:
+    """Node ``n``'s line: what its failure alone did (``states``, empty when it was not run), the nodes whose
+    failure alone kills it (``killers``, itself included), its dominators."""
+    name, kind = node_label(G, n)
+    down = sum(1 for m, s in states.items() if s == "down" and m != n)
+    degraded = sum(1 for s in states.values() if s == "degraded")
+    delayed = sum(1 for s in states.values() if s == "delayed")
+    hit = [m for m, s in states.items() if s in ("down", "degraded") and m != n]
+    classes = Counter(str(G.nodes[m]["criticality"]) for m in hit if G.nodes[m].get("criticality"))
+    rtos = [float(G.nodes[m]["rto_hours"]) for m in hit if G.nodes[m].get("rto_hours") is not None]
+    chain = []
+    d = idom.get(n)
+    while d is not None:
+        chain.append(d)
+        d = idom.get(d)
+    return NodeCriticality(
+        id=n,
+        name=name,
+        kind=kind,
+        blast_radius=down + degraded,
+        down=down,
+        degraded=degraded,
+        delayed=delayed,
+        single_points_of_failure=tuple(sorted(killers - {n})),
+        dominators=tuple(chain),
+        dominates=dominates,
+        betweenness=round(float(betweenness.get(n, 0.0)), 6),
+        by_criticality=tuple(sorted(classes.items())),
+        shortest_rto_hours=min(rtos, default=None),
+    )
+
+
+def _ranked(nodes: list[NodeCriticality]) -> tuple[NodeCriticality, ...]:
+    """Most critical first. With criticality classes set, what a failure does to the most critical systems
+    ranks first ("A" > "B"), then the blast radius."""
+    ladder = sorted({c for x in nodes for c, _ in x.by_criticality})
+
+    def rank(c: NodeCriticality) -> tuple[Any, ...]:
+        hits = dict(c.by_criticality)
+        return (*(-hits.get(cls, 0) for cls in ladder), -c.blast_radius, -c.down, -c.dominates, c.id)
+
+    return tuple(sorted(nodes, key=rank))
 
 
 def _subtree_sizes(children: dict[str, list[str]]) -> dict[str, int]:

@@ -67,15 +67,17 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any
+from typing import Annotated, Any, Generic, TypeVar
 
 import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import Field, PlainSerializer, computed_field
+from typing_extensions import TypedDict
 
-from graph.critical import _candidate_pairs, required_units
-from graph.edges import confidence_rank
-from graph.impact import ImpactIndex, _fixpoint
+from graph.critical import candidate_pairs, required_units
+from graph.edges import confidence_rank, node_data, predecessors, successors
+from graph.impact import ImpactIndex, fixpoint
 from graph.model import (
     DEFAULT_CONFIDENCE,
     Confidence,
@@ -88,6 +90,7 @@ from graph.model import (
     paused_gc,
     to_networkx,
 )
+from graph.shape import Shaped
 
 __all__ = ["Diff", "EdgeChange", "NodeChange", "Radius", "RadiusDelta", "diff"]
 
@@ -100,6 +103,7 @@ _MAX_PAIRS = 200  # candidate pairs checked per revision, as graph.critical.crit
 _DOWN, _DEGRADED, _OK = 2, 1, 0  # graph.impact's levels
 
 Key = tuple[str, str, str]
+T = TypeVar("T")
 
 
 def _plain(value: Any) -> Any:
@@ -114,43 +118,61 @@ def _fields(a: Any, b: Any, names: Iterable[str]) -> tuple[tuple[str, Any, Any],
     )
 
 
+class FieldChange(TypedDict):
+    field: str
+    before: Any
+    after: Any
+
+
+def _changes(fields: tuple[tuple[str, Any, Any], ...]) -> list[FieldChange]:
+    return [{"field": f, "before": a, "after": b} for f, a, b in fields]
+
+
+# (field, before, after) for each field that changed, written as {"field", "before", "after"}
+Fields = Annotated[tuple[tuple[str, Any, Any], ...], PlainSerializer(_changes, return_type=list[FieldChange])]
+_GROUPED = Field(exclude=True)  # written out in a group below (Diff.nodes, .edges, .findings, .impact)
+# A node or an edge as the portfolio writes it (Node.to_dict, Edge.to_dict).
+_Written = PlainSerializer(lambda item: item.to_dict(), return_type=dict[str, Any])
+
+
 @dataclass(frozen=True, slots=True)
-class NodeChange:
-    key: str
-    fields: tuple[tuple[str, Any, Any], ...]  # (field, before, after)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.key, "fields": [{"field": f, "before": a, "after": b} for f, a, b in self.fields]}
+class NodeChange(Shaped):
+    key: Annotated[str, Field(serialization_alias="id")]
+    fields: Fields
 
 
 @dataclass(frozen=True, slots=True)
-class EdgeChange:
-    key: tuple[str, str, str]
-    fields: tuple[tuple[str, Any, Any], ...]
+class EdgeChange(Shaped):
+    key: Annotated[tuple[str, str, str], Field(exclude=True)]  # (source, target, type)
+    fields: Fields
     evidence_before: str
     evidence_after: str
 
-    def to_dict(self) -> dict[str, Any]:
-        s, t, kind = self.key
-        return {
-            "source": s,
-            "target": t,
-            "type": kind,
-            "fields": [{"field": f, "before": a, "after": b} for f, a, b in self.fields],
-            "evidence_before": self.evidence_before,
-            "evidence_after": self.evidence_after,
-        }
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def source(self) -> str:
+        return self.key[0]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def target(self) -> str:
+        return self.key[1]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def type(self) -> str:
+        return self.key[2]
 
 
 @dataclass(frozen=True, slots=True)
-class Radius:
-    blast: int
+class Radius(Shaped):
+    blast: Annotated[int, Field(serialization_alias="blast_radius")]
     down: int
     degraded: int
 
 
 @dataclass(frozen=True, slots=True)
-class RadiusDelta:
+class RadiusDelta(Shaped):
     """A node's blast radius when it fails alone, before and after (zero where it does not exist)."""
 
     id: str
@@ -158,52 +180,73 @@ class RadiusDelta:
     before: Radius
     after: Radius
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def delta(self) -> int:
         return self.after.blast - self.before.blast
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "before": {
-                "blast_radius": self.before.blast,
-                "down": self.before.down,
-                "degraded": self.before.degraded,
-            },
-            "after": {
-                "blast_radius": self.after.blast,
-                "down": self.after.down,
-                "degraded": self.after.degraded,
-            },
-            "delta": self.delta,
-        }
+
+class NodeChanges(TypedDict):
+    added: list[Annotated[Node, _Written]]
+    removed: list[Annotated[Node, _Written]]
+    changed: list[NodeChange]
+
+
+class EdgeChanges(TypedDict):
+    added: list[Annotated[Edge, _Written]]
+    removed: list[Annotated[Edge, _Written]]
+    changed: list[EdgeChange]
+
+
+class FindingChanges(TypedDict):
+    opened: list[Finding]
+    resolved: list[Finding]
+
+
+class NewAndGone(TypedDict, Generic[T]):
+    new: list[T]
+    gone: list[T]
+
+
+class ImpactDelta(TypedDict):
+    radius: list[RadiusDelta]
+    single_points_of_failure: NewAndGone[str]
+    fatal_pairs: NewAndGone[tuple[str, str]]
+    truncated: bool
+    candidates: int
+    compared: int
 
 
 @dataclass(frozen=True, slots=True)
-class Diff:
-    before: str  # revision ids
-    after: str
-    nodes_added: tuple[Node, ...]
-    nodes_removed: tuple[Node, ...]
-    nodes_changed: tuple[NodeChange, ...]
-    edges_added: tuple[Edge, ...]
-    edges_removed: tuple[Edge, ...]
-    edges_changed: tuple[EdgeChange, ...]
-    findings_opened: tuple[Finding, ...]
-    findings_resolved: tuple[Finding, ...]
-    radius: tuple[RadiusDelta, ...]  # largest change first; only nodes whose radius changed
-    spof_new: tuple[str, ...]  # nodes that alone take something down now, and did not
-    spof_gone: tuple[str, ...]
-    pairs_new: tuple[tuple[str, str], ...]
-    pairs_gone: tuple[tuple[str, str], ...]
+class Diff(Shaped):
+    """What changed from revision ``before`` to ``after``; written out grouped: ``nodes``, ``edges``, ``findings``
+    and ``impact``."""
+
+    before: Annotated[str, Field(serialization_alias="from")]  # revision ids
+    after: Annotated[str, Field(serialization_alias="to")]
+    nodes_added: Annotated[tuple[Node, ...], _GROUPED]
+    nodes_removed: Annotated[tuple[Node, ...], _GROUPED]
+    nodes_changed: Annotated[tuple[NodeChange, ...], _GROUPED]
+    edges_added: Annotated[tuple[Edge, ...], _GROUPED]
+    edges_removed: Annotated[tuple[Edge, ...], _GROUPED]
+    edges_changed: Annotated[tuple[EdgeChange, ...], _GROUPED]
+    findings_opened: Annotated[tuple[Finding, ...], _GROUPED]
+    findings_resolved: Annotated[tuple[Finding, ...], _GROUPED]
+    radius: Annotated[
+        tuple[RadiusDelta, ...], _GROUPED
+    ]  # largest change first; only nodes whose radius changed
+    spof_new: Annotated[tuple[str, ...], _GROUPED]  # nodes that alone take something down now, and did not
+    spof_gone: Annotated[tuple[str, ...], _GROUPED]
+    pairs_new: Annotated[tuple[tuple[str, str], ...], _GROUPED]
+    pairs_gone: Annotated[tuple[tuple[str, str], ...], _GROUPED]
     # The impact runs' budget ran out (or there were more candidate pairs than are checked): what was compared is
     # reported, exactly; what was not is left out.
-    truncated: bool = False
-    candidates: int = (
-        0  # nodes whose failure can play out differently now (the module's docstring says which)
+    truncated: Annotated[bool, _GROUPED] = False
+    # nodes whose failure can play out differently now (the module's docstring says which)
+    candidates: Annotated[int, _GROUPED] = 0
+    compared: Annotated[int, _GROUPED] = (
+        0  # of which were run in both revisions (all of them unless truncated)
     )
-    compared: int = 0  # of which were run in both revisions (all of them unless truncated)
 
     @property
     def empty(self) -> bool:
@@ -212,35 +255,39 @@ class Diff:
              self.edges_changed, self.findings_opened, self.findings_resolved)
         )  # fmt: skip
 
-    def to_dict(self) -> dict[str, Any]:
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def nodes(self) -> NodeChanges:
         return {
-            "from": self.before,
-            "to": self.after,
-            "nodes": {
-                "added": [n.to_dict() for n in self.nodes_added],
-                "removed": [n.to_dict() for n in self.nodes_removed],
-                "changed": [c.to_dict() for c in self.nodes_changed],
-            },
-            "edges": {
-                "added": [e.to_dict() for e in self.edges_added],
-                "removed": [e.to_dict() for e in self.edges_removed],
-                "changed": [c.to_dict() for c in self.edges_changed],
-            },
-            "findings": {
-                "opened": [f.to_dict() for f in self.findings_opened],
-                "resolved": [f.to_dict() for f in self.findings_resolved],
-            },
-            "impact": {
-                "radius": [r.to_dict() for r in self.radius],
-                "single_points_of_failure": {"new": list(self.spof_new), "gone": list(self.spof_gone)},
-                "fatal_pairs": {
-                    "new": [list(p) for p in self.pairs_new],
-                    "gone": [list(p) for p in self.pairs_gone],
-                },
-                "truncated": self.truncated,
-                "candidates": self.candidates,
-                "compared": self.compared,
-            },
+            "added": list(self.nodes_added),
+            "removed": list(self.nodes_removed),
+            "changed": list(self.nodes_changed),
+        }
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def edges(self) -> EdgeChanges:
+        return {
+            "added": list(self.edges_added),
+            "removed": list(self.edges_removed),
+            "changed": list(self.edges_changed),
+        }
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def findings(self) -> FindingChanges:
+        return {"opened": list(self.findings_opened), "resolved": list(self.findings_resolved)}
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def impact(self) -> ImpactDelta:
+        return {
+            "radius": list(self.radius),
+            "single_points_of_failure": {"new": list(self.spof_new), "gone": list(self.spof_gone)},
+            "fatal_pairs": {"new": list(self.pairs_new), "gone": list(self.pairs_gone)},
+            "truncated": self.truncated,
+            "candidates": self.candidates,
+            "compared": self.compared,
         }
 
 
@@ -265,11 +312,12 @@ def _after_graph(
     the data they had, changed at most in where they are stated. Only for portfolios without repeated ids or
     edges, nor edges to undeclared nodes (``to_networkx`` merges and adds those)."""
     H = PortfolioGraph()
-    node, succ, pred = H._node, H._succ, H._pred
+    node, succ, pred = node_data(H), successors(H), predecessors(H)
     gone = {n for n in nodes if n not in b_nodes}
-    node.update((n, d) for n, d in G._node.items() if n not in gone)  # attribute dicts shared, read only
-    succ.update((n, dict(nbrs)) for n, nbrs in G._succ.items() if n not in gone)
-    pred.update((n, dict(nbrs)) for n, nbrs in G._pred.items() if n not in gone)
+    g_succ = successors(G)
+    node.update((n, d) for n, d in node_data(G).items() if n not in gone)  # attribute dicts shared, read only
+    succ.update((n, dict(nbrs)) for n, nbrs in g_succ.items() if n not in gone)
+    pred.update((n, dict(nbrs)) for n, nbrs in predecessors(G).items() if n not in gone)
     for n in nodes - gone:
         node[n] = b_nodes[n].to_dict()
         succ.setdefault(n, {})
@@ -282,14 +330,14 @@ def _after_graph(
             succ.get(u, {}).pop(v, None)
             pred.get(v, {}).pop(u, None)
             continue
-        before = G._succ[u].get(v, ()) if u in G._succ else ()
+        before = g_succ[u].get(v, {}) if u in g_succ else {}
         keyed = {k: b_edges[(u, v, k)] for k in {*before, *changed} if (u, v, k) in b_edges}
         if not keyed:
             succ[u].pop(v, None)
             pred[v].pop(u, None)
         elif len(keyed) == 1:
             ((k, e),) = keyed.items()
-            succ[u][v] = pred[v][u] = OneEdge(k, e)  # type: ignore[arg-type]  # an Edge reads as a mapping
+            succ[u][v] = pred[v][u] = OneEdge(k, e)  # type: ignore[arg-type,assignment]  # an Edge reads as a mapping
         else:
             succ[u][v] = pred[v][u] = keyed
     return H
@@ -317,14 +365,15 @@ def _declared_once(
     if any(e.source not in b_nodes or e.target not in b_nodes for e in added):
         return False
     gone = a_nodes.keys() - b_nodes.keys()
-    kept = [(r, v, k) for r in gone for v, keyed in G._succ[r].items() for k in keyed]
-    kept += [(u, r, k) for r in gone for u, keyed in G._pred[r].items() for k in keyed]
+    succ, pred = successors(G), predecessors(G)
+    kept = [(r, v, k) for r in gone for v, keyed in succ[r].items() for k in keyed]
+    kept += [(u, r, k) for r in gone for u, keyed in pred[r].items() for k in keyed]
     return not any(k in b_edges for k in kept)
 
 
 def _reach(G: nx.MultiDiGraph, starts: Iterable[str]) -> set[str]:
     """``starts`` (those in ``G``) and everything they depend on."""
-    succ = G._succ
+    succ = successors(G)
     seen = {s for s in starts if s in succ}
     stack = list(seen)
     while stack:
@@ -339,13 +388,14 @@ def _touched(G: nx.MultiDiGraph, H: nx.MultiDiGraph, moved: list[Key], nodes: se
     """The nodes whose failure can play out differently (the module's docstring says why): those that can be
     reached, before or after, from the targets of the ``moved`` edges, the other targets of the alternatives
     groups they are in, the ``nodes`` added, removed or changing kind, and the nodes of one graph only."""
-    starts = {v for _, v, _ in moved} | nodes | (G._node.keys() ^ H._node.keys())
+    starts = {v for _, v, _ in moved} | nodes | (node_data(G).keys() ^ node_data(H).keys())
     for u, v, kind in moved:
         for graph in (G, H):
-            e = graph._succ[u].get(v, {}).get(kind) if u in graph else None
+            succ = successors(graph)
+            e = succ[u].get(v, {}).get(kind) if u in succ else None
             group = e.get("alt_group") if e is not None else None
             if group is not None:
-                starts.update(m for m, keyed in graph._succ[u].items() for d in keyed.values()
+                starts.update(m for m, keyed in succ[u].items() for d in keyed.values()
                               if d.get("alt_group") == group)  # fmt: skip
     return _reach(G, starts) | _reach(H, starts)
 
@@ -364,12 +414,13 @@ class _Failure:
 
 
 class _Grouped:
-    """What :func:`graph.critical.required_units` and ``_candidate_pairs`` read of a graph — its nodes, sorted,
+    """What :func:`graph.critical.required_units` and ``candidate_pairs`` read of a graph — its nodes, sorted,
     and their out-edges — for some of its nodes only."""
 
     def __init__(self, G: nx.MultiDiGraph, nodes: Iterable[str]) -> None:
         self.nodes = sorted(nodes)
-        self.succ = {u: G._succ[u] for u in self.nodes}
+        succ = successors(G)
+        self.succ = {u: succ[u] for u in self.nodes}
 
 
 class _Budget:
@@ -392,8 +443,8 @@ class _Revision:
     def fail(self, failed: Sequence[str]) -> _Failure:
         ix = self.ix
         at = [ix.pos[f] for f in failed]
-        fp = _fixpoint(ix, at, self.min_rank)
-        live = fp if self.live is ix else _fixpoint(self.live, at, self.min_rank)
+        fp = fixpoint(ix, at, self.min_rank)
+        live = fp if self.live is ix else fixpoint(self.live, at, self.min_rank)
         self.budget.left -= _RUN + fp.troubled.size + (live.troubled.size if live is not fp else 0)
         hit = fp.troubled[~ix.actors[fp.troubled]]
         levels = live.levels()[hit]
@@ -488,7 +539,7 @@ class _Revision:
         for x, killed in downs.items():
             for m in killed & members:
                 killers[m].add(x)
-        return _candidate_pairs(grouped, killers, downs, self.min_rank, _MAX_PAIRS)
+        return candidate_pairs(grouped, killers, downs, self.min_rank, _MAX_PAIRS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,9 +569,32 @@ def _impact(
     budget = _Budget(_BUDGET)
     min_rank = confidence_rank(min_confidence)
     g, h = _Revision(G, min_rank, budget), _Revision(H, min_rank, budget)
-    indegree = {x: max(len(G._pred.get(x, ())), len(H._pred.get(x, ()))) for x in changed}
+    g_pred, h_pred = predecessors(G), predecessors(H)
+    indegree = {x: max(len(g_pred.get(x, ())), len(h_pred.get(x, ()))) for x in changed}
     order = sorted(changed, key=lambda n: (-priority.get(n, 0), -indegree[n], n))
-    # Single points of failure first, where one revision's edges already tell: a run of the other decides.
+    compared = _run_single(g, h, order, budget)
+    truncated = len(compared) < len(changed)
+    was, now = g.spof(order), h.spof(order)
+    ids = np.array(order, dtype=object)
+    spof_new, spof_gone = set(ids[(now == 1) & (was == 0)]), set(ids[(was == 1) & (now == 0)])
+    for x in sorted(candidates - changed):
+        if budget.left <= 0:
+            truncated = True
+            break
+        g.single[x] = h.single[x] = g.fail([x])
+    (was_fatal, cut_g), (now_fatal, cut_h) = _fatal(g, candidates, budget), _fatal(h, candidates, budget)
+    (pairs_gone, gone_cut), (pairs_new, new_cut) = (
+        _not_fatal_in(was_fatal - now_fatal, h, budget),
+        _not_fatal_in(now_fatal - was_fatal, g, budget),
+    )
+    radius = {x: (g.radius(x), h.radius(x)) for x in compared}
+    truncated |= cut_g or cut_h or gone_cut or new_cut
+    return _Delta(radius, spof_new, spof_gone, pairs_new, pairs_gone, truncated)
+
+
+def _run_single(g: _Revision, h: _Revision, order: list[str], budget: _Budget) -> list[str]:
+    """Fail each node of ``order`` alone in both revisions while the budget lasts; the nodes run. Single
+    points of failure first, where one revision's edges already tell: a run of the other decides."""
     was, now = g.spof(order), h.spof(order)
     for k in np.flatnonzero((was < 0) != (now < 0)).tolist():
         if budget.left <= 0:
@@ -535,44 +609,37 @@ def _impact(
             if x in rev.ix.pos and x not in rev.single:
                 rev.single[x] = rev.fail([x])
         compared.append(x)
-    truncated = len(compared) < len(changed)
-    was, now = g.spof(order), h.spof(order)
-    ids = np.array(order, dtype=object)
-    spof_new, spof_gone = set(ids[(now == 1) & (was == 0)]), set(ids[(was == 1) & (now == 0)])
-    for x in sorted(candidates - changed):
+    return compared
+
+
+def _fatal(rev: _Revision, candidates: set[str], budget: _Budget) -> tuple[set[tuple[str, str]], bool]:
+    """The fatal pairs among ``rev``'s candidate pairs, and whether that is not all (pairs left unchecked)."""
+    found: set[tuple[str, str]] = set()
+    if not any(x in rev.ix.pos for x in candidates):  # as critical() on the candidates: nothing, no pairs
+        return found, False
+    pairs, truncated = rev.pairs() if budget.left > 0 else ([], True)
+    for x, y in pairs:
         if budget.left <= 0:
+            return found, True
+        if rev.fatal(x, y):
+            found.add((x, y))
+    return found, truncated
+
+
+def _not_fatal_in(
+    pairs: set[tuple[str, str]], other: _Revision, budget: _Budget
+) -> tuple[set[tuple[str, str]], bool]:
+    """Those of ``pairs`` (fatal in one revision) that are not fatal in the ``other``, and whether some could
+    not be checked."""
+    out, truncated = set(), False
+    for x, y in sorted(pairs):
+        if x not in other.ix.pos or y not in other.ix.pos:
+            out.add((x, y))
+        elif budget.left <= 0:
             truncated = True
-            break
-        g.single[x] = h.single[x] = g.fail([x])
-    fatal: list[set[tuple[str, str]]] = []
-    for rev in (g, h):
-        found: set[tuple[str, str]] = set()
-        if any(x in rev.ix.pos for x in candidates):  # as critical() on the candidates: nothing, no pairs
-            pairs, cut = rev.pairs() if budget.left > 0 else ([], True)
-            truncated |= cut
-            for x, y in pairs:
-                if budget.left <= 0:
-                    truncated = True
-                    break
-                if rev.fatal(x, y):
-                    found.add((x, y))
-        fatal.append(found)
-
-    def only(pairs: set[tuple[str, str]], other: _Revision) -> set[tuple[str, str]]:
-        nonlocal truncated
-        out = set()
-        for x, y in sorted(pairs):
-            if x not in other.ix.pos or y not in other.ix.pos:
-                out.add((x, y))
-            elif budget.left <= 0:
-                truncated = True
-            elif not other.fatal(x, y):
-                out.add((x, y))
-        return out
-
-    pairs_gone, pairs_new = only(fatal[0] - fatal[1], h), only(fatal[1] - fatal[0], g)
-    radius = {x: (g.radius(x), h.radius(x)) for x in compared}
-    return _Delta(radius, spof_new, spof_gone, pairs_new, pairs_gone, truncated)
+        elif not other.fatal(x, y):
+            out.add((x, y))
+    return out, truncated
 
 
 def diff(
@@ -581,6 +648,32 @@ def diff(
     """Everything that changed from ``before`` to ``after`` (see the module's docstring)."""
     with paused_gc():  # millions of objects made and dropped: a full collection would walk them each time
         return _diff(before, after, min_confidence)
+
+
+def _edge_changes(
+    a_edges: dict[Key, Edge], b_edges: dict[Key, Edge]
+) -> tuple[list[EdgeChange], list[Edge], list[Edge]]:
+    """The edges changed, removed and added from ``a_edges`` to ``b_edges``."""
+    changes, removed = [], []
+    for k, was in a_edges.items():  # a million edges, nearly all the same: compared as rows of the fields
+        now = b_edges.get(k)
+        if now is None:
+            removed.append(was)
+        elif was is not now and _EDGE_ROW(was) != _EDGE_ROW(now):
+            changes.append(EdgeChange(k, _fields(was, now, _EDGE_FIELDS), was.evidence, now.evidence))
+    added = [e for k, e in b_edges.items() if k not in a_edges]
+    return changes, removed, added
+
+
+def _radius_deltas(found: _Delta, a_nodes: dict[str, Node], b_nodes: dict[str, Node]) -> list[RadiusDelta]:
+    """The blast radii that changed, the largest change first."""
+    deltas = [
+        RadiusDelta(n, getattr(b_nodes.get(n) or a_nodes.get(n), "name", n), was, now)
+        for n, (was, now) in found.radius.items()
+        if was != now
+    ]
+    deltas.sort(key=lambda r: (-abs(r.delta), -abs(r.after.down - r.before.down), r.id))
+    return deltas
 
 
 def _diff(before: Portfolio, after: Portfolio, min_confidence: Confidence | str) -> Diff:
@@ -593,17 +686,9 @@ def _diff(before: Portfolio, after: Portfolio, min_confidence: Confidence | str)
         for i, a in a_nodes.items()
         if (b := b_nodes.get(i)) is not None and a is not b and _NODE_ROW(a) != _NODE_ROW(b)
     )
-    changes, removed = [], []
-    for k, was in a_edges.items():  # a million edges, nearly all the same: compared as rows of the fields
-        now = b_edges.get(k)
-        if now is None:
-            removed.append(was)
-        elif was is not now and _EDGE_ROW(was) != _EDGE_ROW(now):
-            changes.append(EdgeChange(k, _fields(was, now, _EDGE_FIELDS), was.evidence, now.evidence))
-    added = [e for k, e in b_edges.items() if k not in a_edges]
+    changes, removed, added = _edge_changes(a_edges, b_edges)
     a_findings = {_finding_key(f): f for f in before.findings}
     b_findings = {_finding_key(f): f for f in after.findings}
-
     moved = [_key(e) for e in (*added, *removed)] + [c.key for c in changes]
     nodes = (a_nodes.keys() ^ b_nodes.keys()) | {c.key for c in node_changes}
     repeated = len(a_edges) < len(before.edges) or len(b_edges) < len(after.edges)
@@ -621,12 +706,7 @@ def _diff(before: Portfolio, after: Portfolio, min_confidence: Confidence | str)
         touched = _touched(G, H, moved, (a_nodes.keys() ^ b_nodes.keys()) | kinds)
         candidates = touched | nodes | {u for u, _, _ in moved} | {v for _, v, _ in moved}
         found = _impact(G, H, candidates, touched, Counter(v for _, v, _ in moved), min_confidence)
-    deltas = [
-        RadiusDelta(n, getattr(b_nodes.get(n) or a_nodes.get(n), "name", n), was, now)
-        for n, (was, now) in found.radius.items()
-        if was != now
-    ]
-    deltas.sort(key=lambda r: (-abs(r.delta), -abs(r.after.down - r.before.down), r.id))
+    deltas = _radius_deltas(found, a_nodes, b_nodes)
 
     def by_key(items: Iterable[Any], key: Any) -> tuple[Any, ...]:
         return tuple(sorted(items, key=key))

@@ -86,7 +86,7 @@ Distances are a second vectorised sweep over the edges that carry trouble. The a
 distances of every impacted node, and its counts are computed over arrays; explanation paths, reasons and
 causes are built for the nodes that are read, so the first page of an answer touching 90,000 nodes costs
 what that page needs.
-:mod:`graph.impact_reference` computes the same answers the direct way.
+The test oracle ``tests/graph/impact_reference.py`` computes the same answers the direct way.
 """
 
 from __future__ import annotations
@@ -97,24 +97,31 @@ from array import array
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, overload
+from typing import Annotated, Any, TypeVar, cast, overload
 
 import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import Field, computed_field
+from typing_extensions import TypedDict
 
 from graph.durations import show as show_hours
-from graph.edges import RANK, Path, confidence_rank, hop, require_nodes
+from graph.edges import RANK, Hop, Path, confidence_rank, hop, node_data, require_nodes, successors
 from graph.model import DEFAULT_CONFIDENCE, Confidence, Edge, NodeKind, Strength
+from graph.shape import ConfidenceName, Shaped, StateName
 
 __all__ = [
     "ActorImpact",
+    "Fixpoint",
     "Impact",
     "ImpactIndex",
+    "ImpactPage",
+    "ImpactSummary",
     "ImpactedNode",
     "ImpactedNodes",
     "Loss",
     "State",
+    "fixpoint",
     "impact",
     "impact_states",
     "state_rank",
@@ -253,9 +260,22 @@ class ImpactIndex:
         self.has_inferred = False
         self.has_batch = False
         self._live: ImpactIndex | None = None
+        self._edges = self._read_edges(G, live)
+        from_actor = np.frombuffer(self.actor, dtype=np.bool_)[self._edges[0]]
+        self.actor_edges = tuple(column[from_actor] for column in self._edges)
+        self._in: dict[int, _InEdges] = {}
+        self._lock = threading.Lock()
+
+    def _read_edges(
+        self, G: nx.MultiDiGraph, live: bool
+    ) -> tuple[NDArray[np.int32], NDArray[np.int32], NDArray[np.int8]]:
+        """Every edge of ``G`` (without batch flows when ``live``) as three columns: source, target, and its
+        confidence rank with the _HARD and _SPECIAL_EDGE bits. Notes the special nodes, keeps their
+        out-edges and the actors' uses, and whether any edge is inferred or a batch flow. One loop over
+        every edge: a million edges notice each function call in it."""
         src, dst, info = array("i"), array("i"), array("b")  # info: rank | _HARD | _SPECIAL_EDGE
         pos = self.pos
-        for u, nbrs in G._succ.items():
+        for u, nbrs in successors(G).items():
             ui = pos[u]
             mine: list[OutEdge] = []
             for v, keyed in nbrs.items():
@@ -287,19 +307,16 @@ class ImpactIndex:
                 self.out[ui] = mine
             if self.actor[ui]:
                 self._uses(ui, mine, nbrs)
-        self._edges = (
+        return (
             np.array(src, dtype=np.int32),
             np.array(dst, dtype=np.int32),
             np.array(info, dtype=np.int8),
         )
-        from_actor = np.frombuffer(self.actor, dtype=np.bool_)[self._edges[0]]
-        self.actor_edges = tuple(column[from_actor] for column in self._edges)
-        self._in: dict[int, _InEdges] = {}
-        self._lock = threading.Lock()
 
     def _read_nodes(self, G: nx.MultiDiGraph) -> None:
         """Integer positions, sort order, names and kinds of the nodes of ``G``."""
-        ids = list(G._node)
+        nodes = node_data(G)
+        ids = list(nodes)
         self.ids: list[str] = ids
         self.n = n = len(ids)
         self.pos: dict[str, int] = {node: i for i, node in enumerate(ids)}
@@ -311,7 +328,7 @@ class ImpactIndex:
         self.kinds: list[str] = []
         self.actor = bytearray(n)
         for i, node in enumerate(ids):
-            attrs = G._node[node]
+            attrs = nodes[node]
             self.names.append(str(attrs.get("name") or node))
             self.kinds.append(str(attrs.get("kind") or "system"))
             if attrs.get("kind") == _ACTOR:
@@ -321,7 +338,7 @@ class ImpactIndex:
         self.kind_codes = np.array([kind_at[k] for k in self.kinds], dtype=np.int64)
         self.actors = np.frombuffer(self.actor, dtype=np.bool_)
         # Whether any node carries a criticality class or an RTO (a risk summary is worth computing)
-        self.has_risk = any(a.get("criticality") or a.get("rto_hours") is not None for a in G._node.values())
+        self.has_risk = any(a.get("criticality") or a.get("rto_hours") is not None for a in nodes.values())
 
     def _share_nodes(self, other: ImpactIndex) -> None:
         """What :meth:`_read_nodes` would read, from an index of the same graph (never changed once read)."""
@@ -395,7 +412,7 @@ class ImpactIndex:
                 d.get("alt_group"),
                 tuple(d.get("scope") or ()),
             )
-            for v, keyed in self.graph._succ[self.ids[i]].items()
+            for v, keyed in successors(self.graph)[self.ids[i]].items()
             for d in keyed.values()
             if not (self.live_only and d.get("mode") == "batch")
         ]
@@ -448,49 +465,74 @@ def _evaluate(
         if not lm and not pam:
             continue  # the common case: the target is fine
         if scope:
-            for actor in scope:
-                v = lm if lm == DOWN or not pam else max(lm, pam.get(actor, OK))
-                if v:
-                    if v > per_actor.get(actor, OK):
-                        per_actor[actor] = v
-                    reasons.add("scoped")
-                    if v == DEGRADED:
-                        reasons.add("impaired")
+            _scoped_edge(scope, lm, pam, per_actor, reasons)
             continue
         v = lm if viewer is None or lm == DOWN or not pam else max(lm, pam.get(viewer, OK))
-        if v == DOWN:
-            if hard:
-                reasons.clear()
-                return DOWN, {}  # the top: per-actor levels and reasons no longer matter
-            out_level = max(out_level, DEGRADED)
-            reasons.add("soft")
-        elif v == DEGRADED:
-            out_level = max(out_level, DEGRADED)
-            reasons.add("impaired")
+        if v == DOWN and hard:
+            reasons.clear()
+            return DOWN, {}  # the top: per-actor levels and reasons no longer matter
+        if v:
+            out_level = DEGRADED
+            reasons.add("soft" if v == DOWN else "impaired")
     for members in groups.values():
-        if all(scope for _, _, scope in members):
-            for actor in sorted({a for _, _, scope in members for a in scope}):
-                state, reason = _combine(
-                    [_view(level, pa, m, actor) for m, _, scope in members if actor in scope]
-                )
-                if state:
-                    if state > per_actor.get(actor, OK):
-                        per_actor[actor] = state
-                    reasons.add("scoped")
-                    if reason:
-                        reasons.add(reason)
-            continue
-        state, reason = _combine([_view(level, pa, m, viewer) for m, _, _ in members])
-        if state == DOWN and not any(hard for _, hard, _ in members):
-            state, reason = DEGRADED, "soft"
-        out_level = max(out_level, state)
-        if reason:
-            reasons.add(reason)
+        out_level = max(out_level, _alt_group(members, viewer, level, pa, per_actor, reasons))
     return out_level, {a: v for a, v in per_actor.items() if v > out_level}
 
 
+def _raise_actor(per_actor: dict[str, int], actor: str, v: int) -> None:
+    if v > per_actor.get(actor, OK):
+        per_actor[actor] = v
+
+
+def _scoped_edge(
+    scope: tuple[str, ...],
+    lm: int,
+    pam: Mapping[str, int] | None,
+    per_actor: dict[str, int],
+    reasons: set[str],
+) -> None:
+    """A scoped edge outside any alt group, to a target at level ``lm`` (``pam``: its per-actor levels): lost
+    or impaired for the actors in its scope only."""
+    for actor in scope:
+        v = lm if lm == DOWN or not pam else max(lm, pam.get(actor, OK))
+        if v:
+            _raise_actor(per_actor, actor, v)
+            reasons.add("scoped")
+            if v == DEGRADED:
+                reasons.add("impaired")
+
+
+def _alt_group(
+    members: list[tuple[int, bool, tuple[str, ...]]],
+    viewer: str | None,
+    level: bytearray,
+    pa: Mapping[int, Mapping[str, int]],
+    per_actor: dict[str, int],
+    reasons: set[str],
+) -> int:
+    """One alt group's ``(target, hard, scope)`` members: the level they give their source (all scoped:
+    per actor in their scopes, into ``per_actor``, and ok for everyone else)."""
+    if all(scope for _, _, scope in members):
+        for actor in sorted({a for _, _, scope in members for a in scope}):
+            state, reason = _combine(
+                [_view(level, pa, m, actor) for m, _, scope in members if actor in scope]
+            )
+            if state:
+                _raise_actor(per_actor, actor, state)
+                reasons.add("scoped")
+                if reason:
+                    reasons.add(reason)
+        return OK
+    state, reason = _combine([_view(level, pa, m, viewer) for m, _, _ in members])
+    if state == DOWN and not any(hard for _, hard, _ in members):
+        state, reason = DEGRADED, "soft"
+    if reason:
+        reasons.add(reason)
+    return state
+
+
 @dataclass(slots=True)
-class _Fixpoint:
+class Fixpoint:
     """States at one rank: ``level`` of every node, per-actor levels above it, the nodes in trouble."""
 
     level: bytearray
@@ -510,7 +552,7 @@ class _Fixpoint:
         return found
 
 
-def _fixpoint(ix: ImpactIndex, failed: Sequence[int], min_rank: int, *, reach: bool = False) -> _Fixpoint:
+def fixpoint(ix: ImpactIndex, failed: Sequence[int], min_rank: int, *, reach: bool = False) -> Fixpoint:
     """The least fixpoint, in rounds. A round first settles the plain bounds for whole frontiers at once (a
     hard plain edge to a node down puts its source down, any plain edge to a node whose level is up degrades
     it: that is all a plain node's rule says, and a lower bound for a special one), then re-evaluates, one by
@@ -528,20 +570,51 @@ def _fixpoint(ix: ImpactIndex, failed: Sequence[int], min_rank: int, *, reach: b
     seeds = np.array(sorted(fixed), dtype=np.int32)
     levels[seeds] = DOWN
     pa: dict[int, dict[str, int]] = {}
+    special = _Special(ix, into, level, pa, fixed, min_rank, reach)
     risen = seeds  # nodes whose level rose: their plain bounds are to be applied
-    out, actor, ids, special_of = ix.out, ix.actor, ix.ids, into.special_of
-    reasons: set[str] = set()
-    pending = bytearray(ix.n)
     while risen.size:
         risen = _raise_plain(into, levels, risen, reach)
-        for n in [n for n, levels_of in pa.items() if min(levels_of.values()) <= level[n]]:
-            kept = {a: v for a, v in pa[n].items() if v > level[n]}  # a rise may leave nothing above it
-            if kept:
-                pa[n] = kept
-            else:
-                del pa[n]
+        _drop_covered(pa, level)
         todo = into.special.sources(risen)
-        todo = _distinct(todo[levels[todo] != DOWN], ix.n).tolist()
+        risen = special.settle(_distinct(todo[levels[todo] != DOWN], ix.n).tolist())
+    found = levels > 0
+    found[list(pa)] = True
+    found[list(fixed)] = False
+    return Fixpoint(level, pa, np.flatnonzero(found).astype(np.int32))
+
+
+def _drop_covered(pa: dict[int, dict[str, int]], level: bytearray) -> None:
+    """Keep per-actor levels only where they are above the node's own level (a rise may cover them)."""
+    for n in [n for n, levels_of in pa.items() if min(levels_of.values()) <= level[n]]:
+        kept = {a: v for a, v in pa[n].items() if v > level[n]}
+        if kept:
+            pa[n] = kept
+        else:
+            del pa[n]
+
+
+class _Special:
+    """The special nodes' part of a :func:`fixpoint` round: a worklist of nodes evaluated one by one from
+    all their out-edges, each change queueing the special nodes that depend on it."""
+
+    def __init__(
+        self,
+        ix: ImpactIndex,
+        into: _InEdges,
+        level: bytearray,
+        pa: dict[int, dict[str, int]],
+        fixed: set[int],
+        min_rank: int,
+        reach: bool,
+    ) -> None:
+        self.ix, self.into, self.level, self.pa = ix, into, level, pa
+        self.fixed, self.min_rank, self.reach = fixed, min_rank, reach
+        self.pending = bytearray(ix.n)
+        self.reasons: set[str] = set()
+
+    def settle(self, todo: list[int]) -> NDArray[np.int32]:
+        """Evaluate ``todo`` and what their changes reach until nothing changes; the nodes whose level rose."""
+        level, pending, special_of = self.level, self.pending, self.into.special_of
         for n in todo:
             pending[n] = 1
         went_up: list[int] = []
@@ -549,36 +622,38 @@ def _fixpoint(ix: ImpactIndex, failed: Sequence[int], min_rank: int, *, reach: b
             n = todo.pop()
             pending[n] = 0
             old_level = level[n]
-            if old_level == DOWN or n in fixed:
+            if old_level == DOWN or n in self.fixed or not self._update(n):
                 continue
-            ev_level, ev_pa = _evaluate(out[n], ids[n] if actor[n] else None, level, pa, min_rank, reasons)
-            reasons.clear()
-            if reach and ev_level:
-                ev_level = DOWN
-            old_pa = pa.get(n, {})
-            new_level = max(old_level, ev_level)  # monotone already; the join guards the invariant
-            merged = {a: max(v, old_pa.get(a, OK)) for a, v in ev_pa.items()}
-            for a, v in old_pa.items():
-                merged.setdefault(a, v)
-            merged = {a: v for a, v in merged.items() if v > new_level}
-            if new_level == old_level and merged == old_pa:
-                continue
-            level[n] = new_level
-            if merged:
-                pa[n] = merged
-            else:
-                pa.pop(n, None)
-            if new_level > old_level:
+            if level[n] > old_level:
                 went_up.append(n)
             for p in special_of.get(n, ()):
                 if not pending[p] and level[p] != DOWN:
                     pending[p] = 1
                     todo.append(p)
-        risen = np.array(went_up, dtype=np.int32)
-    found = levels > 0
-    found[list(pa)] = True
-    found[list(fixed)] = False
-    return _Fixpoint(level, pa, np.flatnonzero(found).astype(np.int32))
+        return np.array(went_up, dtype=np.int32)
+
+    def _update(self, n: int) -> bool:
+        """Join node ``n``'s state with what its out-edges give; whether it changed."""
+        ix, level, pa = self.ix, self.level, self.pa
+        viewer = ix.ids[n] if ix.actor[n] else None
+        ev_level, ev_pa = _evaluate(ix.out[n], viewer, level, pa, self.min_rank, self.reasons)
+        self.reasons.clear()
+        if self.reach and ev_level:
+            ev_level = DOWN
+        old_level, old_pa = level[n], pa.get(n, {})
+        new_level = max(old_level, ev_level)  # monotone already; the join guards the invariant
+        merged = {a: max(v, old_pa.get(a, OK)) for a, v in ev_pa.items()}
+        for a, v in old_pa.items():
+            merged.setdefault(a, v)
+        merged = {a: v for a, v in merged.items() if v > new_level}
+        if new_level == old_level and merged == old_pa:
+            return False
+        level[n] = new_level
+        if merged:
+            pa[n] = merged
+        else:
+            pa.pop(n, None)
+        return True
 
 
 def _raise_plain(
@@ -614,7 +689,7 @@ def _distinct(nodes: NDArray[np.int32], n: int) -> NDArray[np.int32]:
     return np.flatnonzero(marked).astype(np.int32)
 
 
-def _distances(ix: ImpactIndex, fp: _Fixpoint, failed: Sequence[int], min_rank: int) -> list[int]:
+def _distances(ix: ImpactIndex, fp: Fixpoint, failed: Sequence[int], min_rank: int) -> list[int]:
     """Breadth-first distances from the failed nodes along edges that carry trouble (``-1``: not in trouble).
     An edge to a node whose level is up always does; one to a node in trouble for some actors only does when
     :func:`_contributes_any` says so."""
@@ -654,7 +729,7 @@ def _all_scoped(edges: list[OutEdge], group: str, min_rank: int) -> bool:
 
 
 def _contributes(
-    ix: ImpactIndex, fp: _Fixpoint, p: int, m: int, group: str | None, scope: tuple[str, ...], min_rank: int
+    ix: ImpactIndex, fp: Fixpoint, p: int, m: int, group: str | None, scope: tuple[str, ...], min_rank: int
 ) -> bool:
     """Whether an edge ``p -> m`` carries trouble to ``p``: its target is in trouble for ``p`` itself (an actor
     sees its own losses), or, for a scoped edge (or a member of an all-scoped alt group), for one of the
@@ -668,7 +743,7 @@ def _contributes(
     return _view(fp.level, fp.pa, m, ix.ids[p] if ix.actor[p] else None) > 0
 
 
-def _contributes_any(ix: ImpactIndex, fp: _Fixpoint, p: int, m: int, min_rank: int) -> bool:
+def _contributes_any(ix: ImpactIndex, fp: Fixpoint, p: int, m: int, min_rank: int) -> bool:
     """Whether any of ``p``'s edges to ``m`` (at ``min_rank``) carries trouble."""
     return any(
         _contributes(ix, fp, p, m, group, scope, min_rank)
@@ -681,43 +756,55 @@ def _contributes_any(ix: ImpactIndex, fp: _Fixpoint, p: int, m: int, min_rank: i
 
 
 @dataclass(frozen=True, slots=True)
-class ImpactedNode:
-    """One node in trouble because of the failure, with its explanation."""
+class ImpactedNode(Shaped):
+    """One node in trouble because of the failure, with its explanation.
+
+    As JSON, the explanation ``path`` is spread out: ``path`` (node ids: this node first, a failed node last),
+    ``edge_types``, ``evidence`` and ``hops``."""
 
     id: str
     name: str
     kind: str
-    state: str
-    distance: int
+    state: StateName
+    distance: Annotated[int, Field(description="Hops from the nearest failed node.")]
     causes: tuple[str, ...]
-    path: Path  # the shortest explanation, best-evidenced hop first among equals
-    inferred: bool
+    # the shortest explanation, best-evidenced hop first among equals (written out as the fields below)
+    path: Annotated[Path, Field(exclude=True)]
+    inferred: Annotated[bool, Field(description="Impacted only thanks to inferred edges.")]
     degraded_by: tuple[str, ...] = ()
     down_for: tuple[str, ...] = ()
     degraded_for: tuple[str, ...] = ()
-    curated_path: Path | None = None  # when ``path`` has an inferred hop but the node is impacted without any
+    curated_path: Annotated[
+        Path | None,
+        Field(description="When `path` rests on an inferred edge but the node is impacted without one too."),
+    ] = None
 
-    def to_dict(self) -> dict[str, Any]:
-        main = self.path.to_dict()
-        return {
-            "id": self.id,
-            "name": self.name,
-            "kind": self.kind,
-            "state": self.state,
-            "distance": self.distance,
-            "path": main["path"],
-            "edge_types": main["edge_types"],
-            "evidence": main["evidence"],
-            "hops": main["hops"],
-            "curated_path": self.curated_path.to_dict() if self.curated_path else None,
-            "inferred": self.inferred,
-            "causes": list(self.causes),
-            "down_for": list(self.down_for),
-            "degraded_for": list(self.degraded_for),
-            "degraded_by": list(self.degraded_by),
-            "documents": list(self.documents),
-        }
+    @computed_field(  # type: ignore[prop-decorator]
+        alias="path", description="The explanation: this node first, a failed node last."
+    )
+    @property
+    def path_ids(self) -> list[str]:
+        return list(self.path.nodes)
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def edge_types(self) -> list[str]:
+        return [h.type for h in self.path.hops]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def evidence(self) -> list[str]:
+        return [h.evidence for h in self.path.hops]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def hops(self) -> tuple[Hop, ...]:
+        return self.path.hops
+
+    @computed_field(  # type: ignore[prop-decorator]
+        description="The documents the explanation's evidence comes from, in path order; more than one: the "
+        "explanation crosses from one source's portfolio to another's."
+    )
     @property
     def documents(self) -> tuple[str, ...]:
         """The documents the explanation's evidence comes from, in path order: more than one, and the
@@ -726,27 +813,26 @@ class ImpactedNode:
 
 
 @dataclass(frozen=True, slots=True)
-class Loss:
+class Loss(Shaped):
     """A system an actor uses that is in trouble for it (``state``: ``down`` — it cannot use it —,
     ``degraded`` or ``delayed``), and what the actor uses it for (``capabilities``: the purpose phrases the
     document gives, e.g. "se og vedlikeholde praksisinformasjon"; empty when it names none)."""
 
     id: str
     name: str
-    state: str
-    capabilities: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "state": self.state,
-            "capabilities": list(self.capabilities),
-        }
+    state: Annotated[
+        StateName, Field(description="down: the actor cannot use it; degraded: with less; delayed: late.")
+    ]
+    capabilities: Annotated[
+        tuple[str, ...],
+        Field(
+            description='What the document says the actor uses it for ("se og vedlikeholde praksisinformasjon").'
+        ),
+    ] = ()
 
 
 @dataclass(frozen=True, slots=True)
-class ActorImpact:
+class ActorImpact(Shaped):
     """Who notices: an affected actor and what it loses. An organisation or a group of people has no state of
     its own — it does not "go down" —; it loses the use of systems, and with them capabilities."""
 
@@ -754,15 +840,12 @@ class ActorImpact:
     name: str
     loses: tuple[Loss, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "loses": [x.to_dict() for x in self.loses]}
-
 
 class _Explainer:
     """One rank's fixpoint with what explains it, worked out for the nodes that are read: distances (all,
     up front), explanation parents (fewest inferred hops, then best evidence, then ids), paths and causes."""
 
-    def __init__(self, ix: ImpactIndex, failed: tuple[int, ...], fp: _Fixpoint, min_rank: int) -> None:
+    def __init__(self, ix: ImpactIndex, failed: tuple[int, ...], fp: Fixpoint, min_rank: int) -> None:
         self.ix, self.failed, self.fp, self.min_rank = ix, failed, fp, min_rank
         self.dist = dist = _distances(ix, fp, failed, min_rank)
         # Actors lose things (``Impact.actors``); they are not impacted nodes.
@@ -788,7 +871,7 @@ class _Explainer:
         want = self.dist[p] - 1
         pos, dist = ix.pos, self.dist
         out = []
-        for v, keyed in ix.graph._succ[ix.ids[p]].items():
+        for v, keyed in successors(ix.graph)[ix.ids[p]].items():
             m = pos[v]
             if dist[m] != want:
                 continue
@@ -890,18 +973,18 @@ class _Answer:
     def __init__(self, ix: ImpactIndex, failed: tuple[str, ...], min_rank: int) -> None:
         self.ix, self.failed, self.min_rank = ix, failed, min_rank
         self.failed_ix = tuple(ix.pos[f] for f in failed)
-        self.fp = _fixpoint(ix, self.failed_ix, min_rank)
+        self.fp = fixpoint(ix, self.failed_ix, min_rank)
         self.main = _Explainer(ix, self.failed_ix, self.fp, min_rank)
         self.total = len(self.main.impacted)
         # Without batch flows: who is in trouble whatever arrives late (the others are only delayed).
-        self.live = _fixpoint(ix.live(), self.failed_ix, min_rank) if ix.has_batch else None
+        self.live = fixpoint(ix.live(), self.failed_ix, min_rank) if ix.has_batch else None
         # Ordered by distance, then id: the layers, each sorted by the ids' order when first read.
         self._ordered: list[int] = []
         self._sorted_layers = 0
         # Who would still be impacted without inferred edges (only asked when there are some).
-        self.strict: _Fixpoint | None = None
+        self.strict: Fixpoint | None = None
         if min_rank < _CURATED:
-            self.strict = _fixpoint(ix, self.failed_ix, _CURATED, reach=True) if ix.has_inferred else self.fp
+            self.strict = fixpoint(ix, self.failed_ix, _CURATED, reach=True) if ix.has_inferred else self.fp
         self._strict_explainer: _Explainer | None = None
         self._losses: dict[str, dict[int, int]] = {}
         self._loss_shared: dict[tuple[int, int], Loss] = {}
@@ -939,7 +1022,7 @@ class _Answer:
         return State.DELAYED if lv < 0 else _NAMES[lv]
 
     @property
-    def settled(self) -> _Fixpoint:
+    def settled(self) -> Fixpoint:
         """The run states, reasons and per-actor levels are read from."""
         return self.fp if self.live is None else self.live
 
@@ -1074,9 +1157,10 @@ class _Answer:
 
 def _capabilities(G: nx.MultiDiGraph, actor: str, node: str) -> tuple[str, ...]:
     """What ``actor`` uses ``node`` for, as the document says it (the ``capability`` of its edges)."""
-    if actor not in G or node not in G._succ[actor]:
+    succ = successors(G)
+    if actor not in succ or node not in succ[actor]:
         return ()
-    found = (d.get("capability") for d in G._succ[actor][node].values())
+    found = (d.get("capability") for d in succ[actor][node].values())
     return tuple(sorted({c for c in found if c}))
 
 
@@ -1179,6 +1263,49 @@ class ImpactedNodes(_Lazy[ImpactedNode]):
         if strict is not None and strict is not answer.fp:
             inferred = int(nodes.size - np.count_nonzero(strict.in_trouble_all()[nodes]))
         return by_state, by_kind, inferred
+
+
+class ByState(TypedDict):
+    down: int
+    degraded: int
+    delayed: int
+
+
+class ShortestRto(TypedDict):
+    id: str
+    name: str
+    hours: float
+
+
+class RiskSummary(TypedDict):
+    """What :func:`risk_summary` returns."""
+
+    by_criticality: Annotated[
+        dict[str, ByState], Field(description="Impacted systems per criticality class.")
+    ]
+    shortest_rto: Annotated[
+        ShortestRto | None,
+        Field(description="The shortest recovery time objective among the down or degraded systems."),
+    ]
+    text: Annotated[str | None, Field(description="“3 class-A systems degraded; shortest RTO 4 h (Kassa)”.")]
+
+
+class ImpactSummary(TypedDict):
+    """What :meth:`Impact.summary` returns: counts over the whole answer."""
+
+    failed: int
+    impacted: int
+    by_state: ByState
+    by_kind: dict[str, ByState]
+    inferred: int
+    possible: Annotated[
+        int, Field(description="Nodes only inferred edges would put in trouble (listed in `possible`).")
+    ]
+    actors: int
+    risk: Annotated[
+        RiskSummary | None,
+        Field(description="Impacted systems per criticality class and the shortest RTO (when any is set)."),
+    ]
 
 
 def _reported(states: NDArray[np.int8]) -> NDArray[np.int64]:
@@ -1294,22 +1421,56 @@ class Impact:
             "risk": self.risk,
         }
 
-    def to_dict(self, *, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
-        """The answer as JSON data; ``offset`` and ``limit`` page the impacted nodes and cap the actors
+    def page(self, *, offset: int = 0, limit: int | None = None) -> ImpactPage:
+        """The answer as it is written out; ``offset`` and ``limit`` page the impacted nodes and cap the actors
         (``summary`` always counts them all, ``total`` is the number of impacted nodes)."""
         end = None if limit is None else offset + limit
-        actors = self.actors if limit is None else self.actors[:limit]
-        return {
-            "down": list(self.down),
-            "min_confidence": self.min_confidence,
-            "total": len(self.impacted),
-            "offset": offset,
-            "limit": limit,
-            "impacted": [i.to_dict() for i in self.impacted[offset:end]],
-            "summary": self.summary(),
-            "actors": [a.to_dict() for a in actors],
-            "possible": [i.to_dict() for i in (self.possible if limit is None else self.possible[:limit])],
-        }
+        return ImpactPage(
+            down=self.down,
+            min_confidence=self.min_confidence,
+            total=len(self.impacted),
+            offset=offset,
+            limit=limit,
+            impacted=tuple(self.impacted[offset:end]),
+            summary=cast(ImpactSummary, self.summary()),
+            actors=tuple(self.actors if limit is None else self.actors[:limit]),
+            possible=tuple(self.possible if limit is None else self.possible[:limit]),
+        )
+
+    def to_dict(self, *, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
+        """:meth:`page` as JSON data."""
+        return self.page(offset=offset, limit=limit).to_dict()
+
+
+@dataclass(frozen=True, slots=True)
+class ImpactPage(Shaped):
+    """One page of an :class:`Impact`: what ``eagraph impact --json`` prints (and ``/impact``, with the
+    revision)."""
+
+    down: tuple[str, ...]
+    min_confidence: ConfidenceName
+    total: Annotated[
+        int, Field(description="How many nodes are impacted; `impacted` is the page from `offset`.")
+    ]
+    offset: Annotated[
+        int, Field(description="The position of the first entry of `impacted` in the whole answer.")
+    ]
+    limit: Annotated[
+        int | None,
+        Field(description="At most this many entries in `impacted` (and in `actors`); null: all of them."),
+    ]
+    impacted: Annotated[tuple[ImpactedNode, ...], Field(description="Ordered by distance, then id.")]
+    summary: Annotated[ImpactSummary, Field(description="Counts over the whole answer, not only the page.")]
+    actors: Annotated[
+        tuple[ActorImpact, ...], Field(description="Who loses what; actors are never impacted nodes.")
+    ]
+    possible: Annotated[
+        tuple[ImpactedNode, ...],
+        Field(
+            description="At the default confidence: nodes only inferred edges (a rule's guesses) would put in "
+            "trouble, explained; not counted in `summary.by_state` until an architect signs the edges off."
+        ),
+    ]
 
 
 def impact(
@@ -1404,8 +1565,8 @@ def impact_states(
     ix = index if index is not None else ImpactIndex(G)
     failed_ix = [ix.pos[f] for f in failed]
     min_rank = confidence_rank(min_confidence)
-    fp = _fixpoint(ix, failed_ix, min_rank)
-    live = _fixpoint(ix.live(), failed_ix, min_rank) if ix.has_batch else fp
+    fp = fixpoint(ix, failed_ix, min_rank)
+    live = fixpoint(ix.live(), failed_ix, min_rank) if ix.has_batch else fp
     out = dict.fromkeys(failed, State.DOWN)
     for i in fp.troubled.tolist():
         if ix.actor[i]:

@@ -44,10 +44,13 @@ from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from itertools import islice
 from operator import attrgetter
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import networkx as nx
 import orjson
+from pydantic import Field
+
+from graph.shape import Shaped
 
 __all__ = [
     "DEFAULT_CONFIDENCE",
@@ -383,16 +386,13 @@ Mapping.register(Edge)
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Shaped):
     """A data-quality observation about the document: a copied description, a misspelt name …"""
 
-    code: str
+    code: Annotated[str, Field(examples=["misspelt-name"])]
     message: str
     nodes: tuple[str, ...] = ()
     line: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "nodes": list(self.nodes), "line": self.line}
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,6 +65,7 @@ from graph.store import (
     SourcePart,
     StoreState,
     StoreUnavailable,
+    revision_maker,
 )
 
 __all__ = ["COMMON_LABEL", "Neo4jStore"]
@@ -364,13 +365,6 @@ def portfolio_from_records(
     )
 
 
-def _made_by(what: str, decisions: Sequence[Decision]) -> str:
-    """What made a revision, as the revision list says it."""
-    if decisions:
-        return "; ".join(f"decision {d.id} ({d.op}) by {d.author}" for d in decisions)
-    return f"load of {what}"
-
-
 def decision_props(d: Decision) -> dict[str, Any]:
     """A decision as ``:Decision`` properties (its item as JSON: Neo4j holds no maps in properties)."""
     return {**d.to_dict(), "item": json.dumps(d.item, ensure_ascii=False, sort_keys=True)}
@@ -499,6 +493,11 @@ class Neo4jStore:
             self._driver.verify_connectivity()
             self._driver.execute_query(PING)
 
+    def server_version(self) -> str:
+        """The server's agent string (``Neo4j/5.26.0``); raises StoreUnavailable as :meth:`ping` does."""
+        with self._errors("connect"):
+            return str(self._driver.get_server_info().agent)
+
     def ensure_schema(self) -> None:
         """Create the constraints and indexes (``IF NOT EXISTS``: a no-op when they are there)."""
         if self._schema_ready:
@@ -569,7 +568,8 @@ class Neo4jStore:
                 edges = self._edge_statements(portfolio, nodes, fresh=not started)
                 for rows in self._write_all(edges, self._write_batch, revision):
                     committed(len(rows))
-            self._flip(portfolio, parts, lease, new_decisions, _made_by(what, new_decisions))
+            by = revision_maker(new_decisions, f"load of {what}")
+            self._flip(portfolio, parts, lease, new_decisions, by)
             self._cleanup(lease)
         return LoadResult(revision, len(portfolio.nodes), len(portfolio.edges), changed=previous != revision)
 

@@ -25,23 +25,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import networkx as nx
+from pydantic import WithJsonSchema, computed_field
 
-from graph.edges import require_nodes
+from graph.edges import predecessors, require_nodes, successors
 from graph.errors import InvalidEdit
 from graph.impact import Impact, impact, state_rank
 from graph.model import DEFAULT_CONFIDENCE, Confidence, Edge, RelType, Strength
+from graph.shape import Shaped
 
 __all__ = [
     "AddEdge",
+    "BlastRadius",
     "Change",
     "Edit",
     "RemoveEdge",
     "Scenario",
     "SetAltGroup",
     "SetStrength",
+    "StateChanges",
     "apply_edits",
     "edit_from_dict",
     "scenario",
@@ -179,9 +183,9 @@ def _writable(H: nx.MultiDiGraph, source: str, target: str, key: str) -> dict[st
     data = _existing(H, source, target, key)
     if isinstance(data, dict):
         return data
-    keyed = H._succ[source][target]
+    keyed = successors(H)[source][target]
     if not isinstance(keyed, dict):  # graph.model.OneEdge: read-only too
-        keyed = H._succ[source][target] = H._pred[target][source] = dict(keyed)
+        keyed = successors(H)[source][target] = predecessors(H)[target][source] = dict(keyed)
     mine = keyed[key] = dict(data)  # _succ[u][v] and _pred[v][u] share one key dict
     return mine
 
@@ -228,17 +232,46 @@ def _relevant(G: nx.MultiDiGraph, seeds: Iterable[str]) -> set[str]:
     return seen
 
 
+_Outcome = Annotated[str, WithJsonSchema({"type": "string", "enum": ["ok", "down", "degraded", "delayed"]})]
+
+
 @dataclass(frozen=True, slots=True)
-class Change:
+class Change(Shaped):
     """A node whose state differs between before and after (``ok`` when not impacted)."""
 
     id: str
     name: str
-    before: str
-    after: str
+    before: _Outcome
+    after: _Outcome
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "before": self.before, "after": self.after}
+
+@dataclass(frozen=True, slots=True)
+class BlastRadius(Shaped):
+    before: int
+    after: int
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def delta(self) -> int:
+        return self.after - self.before
+
+
+@dataclass(frozen=True, slots=True)
+class StateChanges(Shaped):
+    """What the edits did: the blast radius before and after, and the nodes whose state changed."""
+
+    blast_radius: BlastRadius
+    changed: tuple[Change, ...]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def better(self) -> list[str]:
+        return [c.id for c in self.changed if state_rank(c.after) < state_rank(c.before)]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def worse(self) -> list[str]:
+        return [c.id for c in self.changed if state_rank(c.after) > state_rank(c.before)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,19 +288,17 @@ class Scenario:
     def blast_radius(self) -> tuple[int, int]:
         return self.before.blast_radius, self.after.blast_radius
 
+    def diff(self) -> StateChanges:
+        """The blast radius before and after, the nodes whose state changed, and which got better or worse."""
+        return StateChanges(BlastRadius(*self.blast_radius), self.changed)
+
     def to_dict(self) -> dict[str, Any]:
-        before, after = self.blast_radius
         return {
             "down": list(self.down),
             "edits": [e.to_dict() for e in self.edits],
             "before": self.before.to_dict(),
             "after": self.after.to_dict(),
-            "diff": {
-                "blast_radius": {"before": before, "after": after, "delta": after - before},
-                "changed": [c.to_dict() for c in self.changed],
-                "better": [c.id for c in self.changed if state_rank(c.after) < state_rank(c.before)],
-                "worse": [c.id for c in self.changed if state_rank(c.after) > state_rank(c.before)],
-            },
+            "diff": self.diff().to_dict(),
         }
 
 

@@ -48,6 +48,8 @@ __all__ = [
     "SourcePart",
     "StoreState",
     "StoreUnavailable",
+    "current_or_none",
+    "revision_maker",
 ]
 
 Progress = Callable[[int, int], None]  # (done, total) in rows written: nodes, edges and findings
@@ -232,6 +234,18 @@ class GraphStore(Protocol):
     def close(self) -> None: ...
 
 
+def current_or_none(store: GraphStore) -> Portfolio | None:
+    """The store's current graph, or ``None`` when nothing is loaded yet.
+
+    >>> current_or_none(MemoryStore()) is None
+    True
+    """
+    try:
+        return store.read()
+    except LookupError:
+        return None
+
+
 class MemoryStore:
     """The portfolio held in process. Swapping one reference under a lock makes loads atomic to readers."""
 
@@ -259,12 +273,12 @@ class MemoryStore:
                 progress(total, total)
             if self.decisions_file is not None and state.decisions != self._state.decisions:
                 write_decisions(self.decisions_file, state.decisions)  # a failure here changes nothing
-            made_by = _made_by(state.decisions[len(self._state.decisions) :])
+            by = revision_maker(state.decisions[len(self._state.decisions) :])
             with self._lock:
                 changed = self._current is None or self._current.revision != portfolio.revision
                 self._current, self._state = portfolio, state
                 info = RevisionInfo(
-                    portfolio.revision, _now(), made_by, len(portfolio.nodes), len(portfolio.edges), True
+                    portfolio.revision, _now(), by, len(portfolio.nodes), len(portfolio.edges), True
                 )
                 kept = [(p, i) for p, i in self._kept if p.revision != portfolio.revision]
                 self._kept = [*kept, (portfolio, info)][-self.revisions_kept :]
@@ -331,22 +345,35 @@ def write_decisions(path: Path, decisions: Sequence[Decision]) -> None:
     the old file or the new one, never half of one."""
     text = "".join(json.dumps(d.to_dict(), ensure_ascii=False, sort_keys=True) + "\n" for d in decisions)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        replace_file(path, text)
+    except OSError as exc:
+        raise StoreUnavailable(f"cannot write the decisions file {path}: {exc.strerror}") from None
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` at once: a temporary file beside it, flushed to disk, renamed over it, so a
+    reader or a crash sees the old file or the new one, never half of one. Raises OSError (nothing is left
+    behind)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except OSError as exc:
-        raise StoreUnavailable(f"cannot write the decisions file {path}: {exc.strerror}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _made_by(decisions: Sequence[Decision]) -> str:
+def revision_maker(decisions: Sequence[Decision], load: str = "load") -> str:
+    """What made a revision, as the revision list says it: the decisions it applied, else ``load`` (the Neo4j
+    store says what it loaded: ``load of seed.txt``)."""
     if decisions:
         return "; ".join(f"decision {d.id} ({d.op}) by {d.author}" for d in decisions)
-    return "load"
+    return load

@@ -2,16 +2,17 @@
 
 >>> class Dev:
 ...     store, neo4j_uri, neo4j_user, neo4j_password = "memory", "bolt://127.0.0.1:7687", "neo4j", None
-...     lock_wait, lock_lease = 300.0, 60.0
+...     lock_wait, lock_lease, decisions_path, revisions_kept = 300.0, 60.0, None, 20
 >>> open_store(Dev()).name
 'memory'
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
-from graph.store import DEFAULT_REVISIONS_KEPT, GraphStore, MemoryStore
+from graph.store import GraphStore, MemoryStore
 
 __all__ = ["StoreSettings", "open_store"]
 
@@ -35,6 +36,10 @@ class StoreSettings(Protocol):
     def lock_wait(self) -> float: ...
     @property
     def lock_lease(self) -> float: ...
+    @property
+    def decisions_path(self) -> Path | None: ...
+    @property
+    def revisions_kept(self) -> int: ...
 
 
 def open_store(settings: StoreSettings, *, timeout: float | None = None) -> GraphStore:
@@ -44,10 +49,7 @@ def open_store(settings: StoreSettings, *, timeout: float | None = None) -> Grap
     (default: the adapter's, generous for loads; the API asks for a short one).
     """
     if settings.store == "memory":
-        return MemoryStore(
-            getattr(settings, "decisions_path", None),
-            getattr(settings, "revisions_kept", DEFAULT_REVISIONS_KEPT),
-        )
+        return MemoryStore(settings.decisions_path, settings.revisions_kept)
     if settings.store == "neo4j":
         from graph.neo4j_store import DEFAULT_CONNECTION_TIMEOUT, DEFAULT_RETRY_TIME, Neo4jStore
 
@@ -65,6 +67,6 @@ def open_store(settings: StoreSettings, *, timeout: float | None = None) -> Grap
             connection_timeout=connection_timeout,
             lock_wait=settings.lock_wait,
             lock_lease=settings.lock_lease,
-            revisions_kept=getattr(settings, "revisions_kept", DEFAULT_REVISIONS_KEPT),
+            revisions_kept=settings.revisions_kept,
         )
     raise ValueError(f"unknown store {settings.store!r}; expected 'memory' or 'neo4j'")

@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Literal
 
 import networkx as nx
+from pydantic import Field, computed_field
 
 from graph.edges import (
     Hop,
@@ -42,6 +43,7 @@ from graph.edges import (
 )
 from graph.errors import InvalidQuery
 from graph.model import DEFAULT_CONFIDENCE, Confidence
+from graph.shape import ConfidenceName, Shaped
 
 __all__ = [
     "Cycle",
@@ -64,7 +66,7 @@ def _filtered(G: nx.MultiDiGraph, min_rank: int) -> nx.MultiDiGraph:
 
 
 @dataclass(frozen=True, slots=True)
-class Reached:
+class Reached(Shaped):
     """A node reached from the start, at ``distance`` hops, through the edge ``via``."""
 
     id: str
@@ -73,40 +75,26 @@ class Reached:
     distance: int
     via: Hop
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "kind": self.kind,
-            "distance": self.distance,
-            "direct": self.distance == 1,
-            "via": self.via.to_dict(),
-        }
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def direct(self) -> bool:
+        return self.distance == 1
 
 
 @dataclass(frozen=True, slots=True)
-class Reach:
+class Reach(Shaped):
     """The answer of :func:`dependencies` or :func:`dependents`, ordered by distance, then id."""
 
     node: str
     direction: Literal["dependencies", "dependents"]
     depth: int | None
-    min_confidence: str
+    min_confidence: ConfidenceName
     items: tuple[Reached, ...]
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def direct(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.items if r.distance == 1)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "node": self.node,
-            "direction": self.direction,
-            "depth": self.depth,
-            "min_confidence": self.min_confidence,
-            "direct": list(self.direct),
-            "items": [r.to_dict() for r in self.items],
-        }
 
 
 def _reach(
@@ -198,7 +186,7 @@ def dependents(
 
 
 @dataclass(frozen=True, slots=True)
-class Paths:
+class Paths(Shaped):
     """Shortest dependency paths between two nodes.
 
     ``direction`` is ``"forward"`` when ``source`` depends on ``target``, ``"reverse"`` when only ``target``
@@ -207,11 +195,15 @@ class Paths:
 
     source: str
     target: str
-    direction: Literal["forward", "reverse", "none"]
+    direction: Annotated[
+        Literal["forward", "reverse", "none"],
+        Field(description="forward: source depends on target; reverse: only target depends on source."),
+    ]
     length: int | None
     paths: tuple[Path, ...]
     truncated: bool
 
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def message(self) -> str:
         if self.direction == "forward":
@@ -221,17 +213,6 @@ class Paths:
                 f"{self.source} does not depend on {self.target}, but {self.target} depends on {self.source}"
             )
         return f"no dependency path between {self.source} and {self.target} in either direction"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "target": self.target,
-            "direction": self.direction,
-            "length": self.length,
-            "message": self.message,
-            "paths": [p.to_dict() for p in self.paths],
-            "truncated": self.truncated,
-        }
 
 
 def _shortest_paths_in_order(H: nx.MultiDiGraph, a: str, b: str) -> Iterator[list[str]]:
@@ -319,32 +300,33 @@ def paths(
 
 
 @dataclass(frozen=True, slots=True)
-class Cycle:
+class Cycle(Shaped):
     """A circular dependency ``nodes[0] -> nodes[1] -> … -> nodes[0]``, starting at its smallest id."""
 
     nodes: tuple[str, ...]
-    path: Path  # the closed walk, first node repeated at the end
+    path: Annotated[Path, Field(exclude=True)]  # the closed walk, first node repeated at the end
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "nodes": list(self.nodes),
-            "length": len(self.nodes),
-            "edges": [h.to_dict() for h in self.path.hops],
-        }
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def length(self) -> int:
+        return len(self.nodes)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def edges(self) -> tuple[Hop, ...]:
+        return self.path.hops
 
 
 @dataclass(frozen=True, slots=True)
-class Cycles:
+class Cycles(Shaped):
     cycles: tuple[Cycle, ...]
     truncated: bool  # more cycles exist than ``limit``
-    mutual: tuple[tuple[str, str], ...] = ()  # pairs that exchange data both ways: not a circular dependency
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "cycles": [c.to_dict() for c in self.cycles],
-            "truncated": self.truncated,
-            "mutual": [list(pair) for pair in self.mutual],
-        }
+    mutual: Annotated[
+        tuple[tuple[str, str], ...],
+        Field(
+            description="Pairs that exchange data both ways: a mutual exchange, not a circular dependency."
+        ),
+    ] = ()
 
 
 def cycles(

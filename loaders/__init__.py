@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from graph.model import Portfolio
 from loaders.checks import check_portfolio
@@ -44,7 +45,7 @@ def parse_document(
     name of the entry on each line; ``overlay`` is named when a line starts no entry)."""
     doc = read(data, source)
     if names:
-        doc = renamed(doc, names, lambda line: (overlay, None))
+        doc = renamed(doc, names, lambda _line: (overlay, None))
     return check_portfolio(with_relation_findings(transform(doc)), source)
 
 
@@ -61,12 +62,7 @@ def load_portfolio(path: Path | str | None = None, overlay: Path | str | None = 
     names: dict[int, str] = {}
     if overlay is not None:
         ov_path = Path(overlay)
-        ov = read_overlay(_read_bytes(ov_path), ov_path.name)
-        for key in ("same_as", "not_same"):
-            if key in ov:
-                raise LoadError(
-                    ov_path.name, ov.lc.key(key)[0] + 1, f"'{key}' joins sources: it belongs in a manifest"
-                )
+        ov = open_overlay(ov_path)
         names, where = entry_names(ov, ov_path.name)
     try:
         doc = read(_read_bytes(doc_path, _document_too_large), doc_path.name)
@@ -79,11 +75,27 @@ def load_portfolio(path: Path | str | None = None, overlay: Path | str | None = 
     except LoadError as exc:
         raise LoadError(str(path) if path is not None else str(doc_path), exc.line, exc.message) from None
     if ov is not None:
-        portfolio = apply_overlay(portfolio, ov, ov_path.name)
-        for sheet in ov.get("sheets", []):
-            sheet_path = ov_path.parent / sheet
-            portfolio = apply_sheet(portfolio, read_sheet(_read_bytes(sheet_path), sheet_path.name))
-    # Named as the errors of read_overlay and apply_overlay name it; the document itself passed already.
-    return check_portfolio(
-        with_relation_findings(portfolio), Path(overlay).name if overlay else str(doc_path)
-    )
+        return with_overlay(portfolio, ov, ov_path)
+    return check_portfolio(with_relation_findings(portfolio), str(doc_path))
+
+
+def open_overlay(path: Path) -> Any:
+    """The overlay at ``path``, read and checked; ``same_as`` and ``not_same`` are refused (they join sources,
+    so they belong in a manifest)."""
+    ov = read_overlay(_read_bytes(path), path.name)
+    for key in ("same_as", "not_same"):
+        if key in ov:
+            raise LoadError(
+                path.name, ov.lc.key(key)[0] + 1, f"'{key}' joins sources: it belongs in a manifest"
+            )
+    return ov
+
+
+def with_overlay(portfolio: Portfolio, ov: Any, path: Path) -> Portfolio:
+    """``portfolio`` with the overlay ``ov`` (read from ``path``) applied, then its sheets, and checked again;
+    problems are named by the overlay, as :func:`read_overlay` and :func:`apply_overlay` name them."""
+    portfolio = apply_overlay(portfolio, ov, path.name)
+    for sheet in ov.get("sheets", []):
+        sheet_path = path.parent / sheet
+        portfolio = apply_sheet(portfolio, read_sheet(_read_bytes(sheet_path), sheet_path.name))
+    return check_portfolio(with_relation_findings(portfolio), path.name)

@@ -247,10 +247,11 @@ def _orientation(rel: _Element, declared: RelType | None, a: Node, b: Node) -> t
     """Our type, and whether the dependency runs from the ArchiMate target to its source."""
     if declared is not None:
         # Our own export: find the orientation under which our mapping yields this relationship type.
-        back = relationship_for(declared, element_type(b.kind), element_type(a.kind))
+        a_type, b_type = element_type(a.kind, a.category), element_type(b.kind, b.category)
+        back = relationship_for(declared, b_type, a_type)
         if back == ArchiRelation(rel.type, True):
             return declared, True
-        forward = relationship_for(declared, element_type(a.kind), element_type(b.kind))
+        forward = relationship_for(declared, a_type, b_type)
         if forward == ArchiRelation(rel.type, False):
             return declared, False
         if any(c.type == rel.type for c in RELATIONSHIP[declared]):  # edited element types in Archi

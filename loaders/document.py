@@ -202,6 +202,14 @@ def _score(tokens: list[tuple[int, str]], i: int, line: str, cues: _Cues) -> flo
     """How likely the description starts at token ``i`` (``i == len(tokens)``: the line is all name)."""
     names = [t for _, t in tokens[:i]]
     name = line[: tokens[i - 1][0] + len(tokens[i - 1][1])].strip()
+    score = _name_score(names, name, line, cues)
+    if i == len(tokens):  # no description on this line: a short line is all name (it may go on below)
+        return score + (1.0 if len(line) < SHORT_LINE else -2.0)
+    return _cut_score(score, tokens, i, name, line, cues)
+
+
+def _name_score(names: list[str], name: str, line: str, cues: _Cues) -> float:
+    """What the tokens before the cut say of it: does ``name`` (of tokens ``names``) read as a name?"""
     score = 0.0
     if any(t.endswith(".") and _word(t) not in ABBREVIATIONS and not re.search(r"\w\.\w", t) for t in names):
         score -= 3  # a name does not end sentences ("Sak-/arkivsystem." belongs to the description)
@@ -211,46 +219,55 @@ def _score(tokens: list[tuple[int, str]], i: int, line: str, cues: _Cues) -> flo
         score += 2.5 if len(names) > 1 or not is_common_word(names[0]) else 0.5
     if any(t.endswith((",", ";")) for t in names):
         score -= 2  # a list belongs to the description
-    if i == len(tokens):  # no description on this line: a short line is all name (it may go on below)
-        return score + (1.0 if len(line) < SHORT_LINE else -2.0)
-    last = names[-1]
-    if _word(last) in NAME_FUNCTION_WORDS or last.endswith(("-", ",", "&", "/")):
+    return score
+
+
+def _cut_score(
+    score: float, tokens: list[tuple[int, str]], i: int, name: str, line: str, cues: _Cues
+) -> float:
+    """``score`` plus what the cut itself says, with a description starting at token ``i``: the name's last
+    token, the gap, the description's first words and its width (added in this order: floats)."""
+    prev_pos, prev = tokens[i - 1]
+    if _word(prev) in NAME_FUNCTION_WORDS or prev.endswith(("-", ",", "&", "/")):
         score -= 6  # "Elektronisk kurve og", "Sak-/"
     if name.count("(") > name.count(")"):
         score -= 6
-    pos, tok = tokens[i]
-    rest = line[pos:].split()
-    if len(rest) < 3 and not ends_sentence(line):
+    pos = tokens[i][0]
+    if len(line[pos:].split()) < 3 and not ends_sentence(line):
         score -= 3  # a description does not stop after a word or two in mid-sentence
-    prev_pos, prev = tokens[i - 1]
-    following = [t for _, t in tokens[i:]]
-    word = _word(tok)
     if pos - (prev_pos + len(prev)) >= 2:
         score += 4  # a wide gap
     if prev.endswith(")") and "(" in name:
         score += 3  # after the abbreviation: "Felles register (FR) Register for …"
+    score = _first_words_score(score, [t for _, t in tokens[i:]])
+    if cues.width:
+        desc = line[pos:].rstrip()
+        score += max(0.0, 1.0 - abs(len(desc) - cues.width) / cues.width * 4)
+    return score
+
+
+def _first_words_score(score: float, following: list[str]) -> float:
+    """``score`` plus how the description's first words (``following``: the tokens from the cut on) read as
+    its start."""
+    tok = following[0]
     if tok[:1].islower():
-        score -= 4
-    elif tok[:1] == "(":
-        score -= 3
-    elif (
+        return score - 4
+    if tok[:1] == "(":
+        return score - 3
+    if (
         len(following) > 1
         and re.match(r"[A-ZÆØÅ][a-zæøå]", following[1])
         and not tok.endswith((".", ":", ","))
     ):
-        score -= (
-            2  # two capitalised words in a row go on a name ("ELSA Rinaintegrasjon Integrasjonskomponent")
-        )
-    else:
-        nxt = following[1] if len(following) > 1 else None
-        if _is_category(word) and (tok.endswith((".", ":", ",")) or nxt is None or nxt[:1].islower()):
-            score += 3  # "Saksbehandlingssystem.", "Portal for …", "Integrasjonskomponent som …"
-        elif word in DESCRIPTION_VERBS:
-            score += 2.5  # "Håndterer …", "Brukes av …", "Er en versjon av …"
-        score += 2.0 * _common_run(following)
-    if cues.width:
-        desc = line[pos:].rstrip()
-        score += max(0.0, 1.0 - abs(len(desc) - cues.width) / cues.width * 4)
+        # Two capitalised words in a row go on a name ("ELSA Rinaintegrasjon Integrasjonskomponent").
+        return score - 2
+    word = _word(tok)
+    nxt = following[1] if len(following) > 1 else None
+    if _is_category(word) and (tok.endswith((".", ":", ",")) or nxt is None or nxt[:1].islower()):
+        score += 3  # "Saksbehandlingssystem.", "Portal for …", "Integrasjonskomponent som …"
+    elif word in DESCRIPTION_VERBS:
+        score += 2.5  # "Håndterer …", "Brukes av …", "Er en versjon av …"
+    score += 2.0 * _common_run(following)
     return score
 
 

@@ -34,6 +34,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
+from graph.store import replace_file
 from loaders.errors import LoadError
 
 __all__ = ["read_head", "read_limited"]
@@ -122,3 +123,12 @@ def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
             return f.read(size)
         except OSError:
             return b""
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` all at once or not at all (:func:`graph.store.replace_file`); a failure is a
+    :class:`LoadError` naming the file."""
+    try:
+        replace_file(path, text)
+    except OSError as exc:
+        raise LoadError(str(path), None, f"cannot write: {exc.strerror}") from None

@@ -90,7 +90,7 @@ def misspelt_names(doc: RawDocument) -> tuple[dict[str, str], list[Finding]]:
     return corrections, found
 
 
-def _by_entry(nodes: Sequence[Node], entries: Sequence[Entry]) -> dict[str, Entry]:
+def _by_entry(entries: Sequence[Entry]) -> dict[str, Entry]:
     return {nid: e for e in entries for nid in e.nodes}
 
 
@@ -192,7 +192,7 @@ _ACTOR_FORMS = re.compile(
 
 def _isolated(nodes: Sequence[Node], edges: Sequence[Edge], entries: Sequence[Entry]) -> list[Finding]:
     touched = {e.source for e in edges} | {e.target for e in edges}
-    by_entry = _by_entry(nodes, entries)
+    by_entry = _by_entry(entries)
     return [
         Finding(
             "no-relations",
@@ -206,9 +206,7 @@ def _isolated(nodes: Sequence[Node], edges: Sequence[Edge], entries: Sequence[En
     ]
 
 
-def document_findings(
-    doc: RawDocument, nodes: Sequence[Node], edges: Sequence[Edge], entries: Sequence[Entry]
-) -> list[Finding]:
+def document_findings(doc: RawDocument, nodes: Sequence[Node], entries: Sequence[Entry]) -> list[Finding]:
     names = {w.lower() for n in nodes for w in _WORD.findall(" ".join((n.name, *n.aliases)))}
     copied = _copied_descriptions(doc, entries)
     whole = {f.line for f in copied}

@@ -32,7 +32,8 @@ Every problem raises :class:`~loaders.errors.LoadError` naming the overlay line;
 from __future__ import annotations
 
 import difflib
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -151,25 +152,26 @@ def read_overlay(data: bytes, source: str) -> CommentedMap:
                 )
             if not isinstance(items, CommentedSeq):
                 raise LoadError(source, _line(block, op), f"'{section}.{op}' must be a list")
-            required, optional = _FIELDS[(section, op)]
             for i, item in enumerate(items):
-                where = _line(items, i)
-                if not isinstance(item, CommentedMap):
-                    raise LoadError(source, where, f"each '{section}.{op}' item must be a mapping")
-                missing = required - set(item)
-                if missing:
-                    raise LoadError(
-                        source, where, f"'{section}.{op}' item lacks {', '.join(sorted(missing))}"
-                    )
-                extra = set(item) - required - optional
-                if extra:
-                    raise LoadError(
-                        source, _line(item, sorted(extra)[0]), f"unknown field {sorted(extra)[0]!r}"
-                    )
-                _check_values(source, item)
-                if not str(item["reason"]).strip():
-                    raise LoadError(source, _line(item, "reason"), "every change needs a non-empty reason")
+                _check_item(source, section, op, item, _line(items, i))
     return doc
+
+
+def _check_item(source: str, section: str, op: str, item: Any, where: int | None) -> None:
+    """One ``section.op`` item: a mapping with the required fields, no unknown ones, values of the right
+    shape and a non-empty reason."""
+    required, optional = _FIELDS[(section, op)]
+    if not isinstance(item, CommentedMap):
+        raise LoadError(source, where, f"each '{section}.{op}' item must be a mapping")
+    missing = required - set(item)
+    if missing:
+        raise LoadError(source, where, f"'{section}.{op}' item lacks {', '.join(sorted(missing))}")
+    extra = set(item) - required - optional
+    if extra:
+        raise LoadError(source, _line(item, sorted(extra)[0]), f"unknown field {sorted(extra)[0]!r}")
+    _check_values(source, item)
+    if not str(item["reason"]).strip():
+        raise LoadError(source, _line(item, "reason"), "every change needs a non-empty reason")
 
 
 def _is_text(value: Any) -> bool:
@@ -240,9 +242,19 @@ def _need(source: str, nodes: dict[str, Node], item: CommentedMap, key: str) -> 
     return node_id
 
 
+@dataclass
+class _Work:
+    """What :func:`apply_overlay` changes, operation by operation: copies of the portfolio's parts."""
+
+    source: str  # the overlay, for errors
+    name: str  # the overlay's file name, for the curated parts' document
+    nodes: dict[str, Node]
+    edges: dict[tuple[str, str, str], Edge]
+    findings: list[Finding]
+
+
 def apply_overlay(portfolio: Portfolio, doc: CommentedMap, source: str) -> Portfolio:
     """A new portfolio with the overlay applied. The input is never changed."""
-    name = Path(source).name
     expected = doc.get("document")
     if expected and Path(str(expected)).name != Path(portfolio.document).name:
         raise LoadError(
@@ -250,139 +262,148 @@ def apply_overlay(portfolio: Portfolio, doc: CommentedMap, source: str) -> Portf
             _line(doc, "document"),
             f"written for {expected!r}, not for {Path(portfolio.document).name!r}",
         )
-    nodes = {n.id: n for n in portfolio.nodes}
-    edges = {e.key: e for e in portfolio.edges}
-    findings = list(portfolio.findings)
-    node_ops = doc.get("nodes") or {}
-    edge_ops = doc.get("edges") or {}
-    for item in (doc.get("entries") or {}).get("rename", []):
-        findings.append(
-            Finding(
-                "curated-rename",
-                f"the entry on line {item['line']} is named “{item['name']}” by the overlay: {item['reason']}",
-                (),
-                _line(item),
-            )
-        )
-
-    for item in node_ops.get("add", []):
-        node_id = str(item["id"])
-        if node_id in nodes:
-            raise LoadError(source, _line(item, "id"), f"node {node_id!r} already exists; use nodes.update")
-        nodes[node_id] = Node(
-            id=node_id,
-            name=str(item["name"]),
-            kind=_enum(source, item, "kind", NodeKind),
-            aliases=tuple(str(a) for a in item.get("aliases", [])),
-            owner=item.get("owner"),
-            description=item.get("description"),
-            document=name,
-            line=_line(item),
-        )
-    for item in node_ops.get("update", []):
-        node_id = _need(source, nodes, item, "id")
-        n = nodes[node_id]
-        changes: dict[str, Any] = {}
-        for fld in ("name", "description"):
-            if fld in item:
-                changes[fld] = str(item[fld])
-        changes |= profile_changes(item, source)
-        if "kind" in item:
-            changes["kind"] = _enum(source, item, "kind", NodeKind)
-        if "aliases" in item:
-            changes["aliases"] = tuple(dict.fromkeys((*n.aliases, *(str(a) for a in item["aliases"]))))
-        nodes[node_id] = replace(n, **changes)
-    for item in node_ops.get("remove", []):
-        node_id = _need(source, nodes, item, "id")
-        del nodes[node_id]
-        for touching in [k for k in edges if node_id in k[:2]]:
-            del edges[touching]
-        findings.append(
-            Finding("curated-removal", f"node {node_id} removed: {item['reason']}", (node_id,), _line(item))
-        )
-
-    for item in edge_ops.get("add", []):
-        s, t = _need(source, nodes, item, "source"), _need(source, nodes, item, "target")
-        rel = _enum(source, item, "type", RelType)
-        if (s, t, rel.value) in edges:
-            raise LoadError(
-                source, _line(item), f"edge {s} -{rel.value}-> {t} already exists; use edges.update"
-            )
-        edges[(s, t, rel.value)] = Edge(
-            source=s,
-            target=t,
-            type=rel,
-            evidence=str(item["reason"]),
-            confidence=Confidence.CURATED,
-            strength=_enum(source, item, "strength", Strength) if "strength" in item else Strength.HARD,
-            document=name,
-            line=_line(item),
-            alt_group=item.get("alt_group"),
-            scope=tuple(str(a) for a in item.get("scope", [])),
-            rule="overlay",
-            **_flow(source, item),
-        )
-    for item in edge_ops.get("update", []):
-        key = _edge_key(source, nodes, edges, item)
-        e = edges[key]
-        changes = {"note": f"{item['reason']} ({name}:{_line(item)})"}
-        if "strength" in item:
-            changes["strength"] = _enum(source, item, "strength", Strength)
-        if "alt_group" in item:
-            changes["alt_group"] = item["alt_group"]
-        if "scope" in item:
-            changes["scope"] = tuple(str(a) for a in item["scope"])
-        changes.update(_flow(source, item))
-        edges[key] = replace(e, **changes)
-    for item in edge_ops.get("remove", []):
-        key = _edge_key(source, nodes, edges, item)
-        del edges[key]
-        findings.append(
-            Finding(
-                "curated-removal",
-                f"edge {key[0]} -{key[2]}-> {key[1]} removed: {item['reason']}",
-                (key[0], key[1]),
-                _line(item),
-            )
-        )
-    for item in node_ops.get("merge", []):
-        _merge_node(source, nodes, edges, item, findings)
-    for item in edge_ops.get("accept", []):
-        key = _edge_key(source, nodes, edges, item)
-        e = edges[key]
-        if e.confidence is not Confidence.INFERRED:
-            raise LoadError(
-                source,
-                _line(item),
-                f"edge {key[0]} -{key[2]}-> {key[1]} is {e.confidence.value}, not inferred",
-            )
-        edges[key] = replace(
-            e, confidence=Confidence.CURATED, note=f"{item['reason']} ({name}:{_line(item)})"
-        )
-    for item in (doc.get("findings") or {}).get("dismiss", []):
-        findings = _dismissed(source, findings, item)
-    for e in edges.values():
+    w = _Work(
+        source=source,
+        name=Path(source).name,
+        nodes={n.id: n for n in portfolio.nodes},
+        edges={e.key: e for e in portfolio.edges},
+        findings=list(portfolio.findings),
+    )
+    for section, op, apply in _OPERATIONS:
+        for item in (doc.get(section) or {}).get(op, []):
+            apply(w, item)
+    for e in w.edges.values():
         for actor in e.scope:
-            if actor not in nodes:
+            if actor not in w.nodes:
                 raise LoadError(
                     source, None, f"edge {e.source} -> {e.target} is scoped to unknown node {actor!r}"
                 )
     return portfolio.with_(
-        nodes=tuple(nodes.values()),
-        edges=tuple(sorted(edges.values(), key=lambda e: (e.source, e.target, e.type.value))),
-        findings=tuple(findings),
+        nodes=tuple(w.nodes.values()),
+        edges=tuple(sorted(w.edges.values(), key=lambda e: (e.source, e.target, e.type.value))),
+        findings=tuple(w.findings),
     )
 
 
-def _merge_node(
-    source: str,
-    nodes: dict[str, Node],
-    edges: dict[tuple[str, str, str], Edge],
-    item: CommentedMap,
-    findings: list[Finding],
-) -> None:
+def _rename_entry(w: _Work, item: CommentedMap) -> None:
+    """``entries.rename``: already applied when the document was read; recorded here as a finding."""
+    w.findings.append(
+        Finding(
+            "curated-rename",
+            f"the entry on line {item['line']} is named “{item['name']}” by the overlay: {item['reason']}",
+            (),
+            _line(item),
+        )
+    )
+
+
+def _add_node(w: _Work, item: CommentedMap) -> None:
+    node_id = str(item["id"])
+    if node_id in w.nodes:
+        raise LoadError(w.source, _line(item, "id"), f"node {node_id!r} already exists; use nodes.update")
+    w.nodes[node_id] = Node(
+        id=node_id,
+        name=str(item["name"]),
+        kind=_enum(w.source, item, "kind", NodeKind),
+        aliases=tuple(str(a) for a in item.get("aliases", [])),
+        owner=item.get("owner"),
+        description=item.get("description"),
+        document=w.name,
+        line=_line(item),
+    )
+
+
+def _update_node(w: _Work, item: CommentedMap) -> None:
+    node_id = _need(w.source, w.nodes, item, "id")
+    n = w.nodes[node_id]
+    changes: dict[str, Any] = {}
+    for fld in ("name", "description"):
+        if fld in item:
+            changes[fld] = str(item[fld])
+    changes |= profile_changes(item, w.source)
+    if "kind" in item:
+        changes["kind"] = _enum(w.source, item, "kind", NodeKind)
+    if "aliases" in item:
+        changes["aliases"] = tuple(dict.fromkeys((*n.aliases, *(str(a) for a in item["aliases"]))))
+    w.nodes[node_id] = replace(n, **changes)
+
+
+def _remove_node(w: _Work, item: CommentedMap) -> None:
+    node_id = _need(w.source, w.nodes, item, "id")
+    del w.nodes[node_id]
+    for touching in [k for k in w.edges if node_id in k[:2]]:
+        del w.edges[touching]
+    w.findings.append(
+        Finding("curated-removal", f"node {node_id} removed: {item['reason']}", (node_id,), _line(item))
+    )
+
+
+def _add_edge(w: _Work, item: CommentedMap) -> None:
+    source = w.source
+    s, t = _need(source, w.nodes, item, "source"), _need(source, w.nodes, item, "target")
+    rel = _enum(source, item, "type", RelType)
+    if (s, t, rel.value) in w.edges:
+        raise LoadError(source, _line(item), f"edge {s} -{rel.value}-> {t} already exists; use edges.update")
+    w.edges[(s, t, rel.value)] = Edge(
+        source=s,
+        target=t,
+        type=rel,
+        evidence=str(item["reason"]),
+        confidence=Confidence.CURATED,
+        strength=_enum(source, item, "strength", Strength) if "strength" in item else Strength.HARD,
+        document=w.name,
+        line=_line(item),
+        alt_group=item.get("alt_group"),
+        scope=tuple(str(a) for a in item.get("scope", [])),
+        rule="overlay",
+        **_flow(source, item),
+    )
+
+
+def _update_edge(w: _Work, item: CommentedMap) -> None:
+    key = _edge_key(w.source, w.nodes, w.edges, item)
+    changes: dict[str, Any] = {"note": f"{item['reason']} ({w.name}:{_line(item)})"}
+    if "strength" in item:
+        changes["strength"] = _enum(w.source, item, "strength", Strength)
+    if "alt_group" in item:
+        changes["alt_group"] = item["alt_group"]
+    if "scope" in item:
+        changes["scope"] = tuple(str(a) for a in item["scope"])
+    changes.update(_flow(w.source, item))
+    w.edges[key] = replace(w.edges[key], **changes)
+
+
+def _remove_edge(w: _Work, item: CommentedMap) -> None:
+    key = _edge_key(w.source, w.nodes, w.edges, item)
+    del w.edges[key]
+    w.findings.append(
+        Finding(
+            "curated-removal",
+            f"edge {key[0]} -{key[2]}-> {key[1]} removed: {item['reason']}",
+            (key[0], key[1]),
+            _line(item),
+        )
+    )
+
+
+def _accept_edge(w: _Work, item: CommentedMap) -> None:
+    key = _edge_key(w.source, w.nodes, w.edges, item)
+    e = w.edges[key]
+    if e.confidence is not Confidence.INFERRED:
+        raise LoadError(
+            w.source,
+            _line(item),
+            f"edge {key[0]} -{key[2]}-> {key[1]} is {e.confidence.value}, not inferred",
+        )
+    w.edges[key] = replace(
+        e, confidence=Confidence.CURATED, note=f"{item['reason']} ({w.name}:{_line(item)})"
+    )
+
+
+def _merge_node(w: _Work, item: CommentedMap) -> None:
     """``nodes.merge``: node ``id`` is ``into`` under another name — its edges (and the scopes naming it) move
     to ``into``, its name and aliases become aliases of ``into``; a relation both had keeps ``into``'s."""
+    source, nodes, edges = w.source, w.nodes, w.edges
     gone, into = _need(source, nodes, item, "id"), _need(source, nodes, item, "into")
     if gone == into:
         raise LoadError(source, _line(item), f"node {gone!r} cannot be merged into itself")
@@ -399,22 +420,22 @@ def _merge_node(
     for key, e in list(edges.items()):
         if gone in e.scope:
             edges[key] = replace(e, scope=tuple(dict.fromkeys(into if a == gone else a for a in e.scope)))
-    findings.append(
+    w.findings.append(
         Finding("curated-merge", f"node {gone} merged into {into}: {item['reason']}", (into,), _line(item))
     )
 
 
-def _dismissed(source: str, findings: list[Finding], item: CommentedMap) -> list[Finding]:
+def _dismiss(w: _Work, item: CommentedMap) -> None:
     """``findings.dismiss``: the findings of ``code`` (naming every node of ``nodes``, when given) set aside."""
     wanted = {str(n) for n in item.get("nodes") or ()}
-    keep = [f for f in findings if not (f.code == str(item["code"]) and wanted <= set(f.nodes))]
-    if len(keep) == len(findings):
+    keep = [f for f in w.findings if not (f.code == str(item["code"]) and wanted <= set(f.nodes))]
+    if len(keep) == len(w.findings):
         raise LoadError(
-            source,
+            w.source,
             _line(item),
             f"no finding {item['code']!r} naming {sorted(wanted) or 'anything'} to dismiss",
         )
-    return keep
+    w.findings = keep
 
 
 def _flow(source: str, item: CommentedMap) -> dict[str, Any]:
@@ -440,3 +461,19 @@ def _edge_key(
             source, _line(item), f"no edge {s} -{rel.value}-> {t} to change (types there: {have})"
         )
     return key
+
+
+# The operations in the order they apply: a node is added before an edge can name it, edges are changed
+# before a merge moves them, and findings are dismissed last, when every finding exists.
+_OPERATIONS: tuple[tuple[str, str, Callable[[_Work, CommentedMap], None]], ...] = (
+    ("entries", "rename", _rename_entry),
+    ("nodes", "add", _add_node),
+    ("nodes", "update", _update_node),
+    ("nodes", "remove", _remove_node),
+    ("edges", "add", _add_edge),
+    ("edges", "update", _update_edge),
+    ("edges", "remove", _remove_edge),
+    ("nodes", "merge", _merge_node),
+    ("edges", "accept", _accept_edge),
+    ("findings", "dismiss", _dismiss),
+)

@@ -234,49 +234,62 @@ def clauses(t: Tagged) -> list[Clause]:
     """The sentence cut into clauses: at ";", before subordinate and relative clauses, and before a verb
     phrase joined by "," or "og" ("…, brukes av X og vil bli avlevert …"). Each keeps its relative
     antecedent, and a joined verb phrase shares the subject of the main clause before it."""
-    toks = t.tokens
     cuts: dict[int, Clause] = {0: Clause(0, 0)}
-    for i, tok in enumerate(toks):
-        low = _low(tok)
-        nxt = _low(toks[i + 1]) if i + 1 < len(toks) else ""
-        two = f"{nxt} {_low(toks[i + 2])}" if i + 2 < len(toks) else nxt
-        if tok.text == ";":
-            cuts[i + 1] = Clause(i + 1, 0)
-        elif tok.text == "," and (nxt in SUBORDINATORS or two in SUBORDINATORS):
-            cuts[i + 1] = Clause(i + 1, 0, relative=nxt in {"som", "der", "hvor", "hvorfra"})
-            if nxt == "som":
-                cuts[i + 1].antecedent = _antecedent(t, i)
-        elif (
-            tok.text == ","
-            and nxt in {"og", "men", "mens"}
-            and (_verb_after(t, i + 2, 5) or _subject_then_verb(t, i + 2) or _noun_then_verb(t, i + 2))
-        ):
-            cuts[i + 1] = Clause(i + 1, 0, coordinated=True)
-        elif tok.text == "," and _verb_after(t, i + 1, 2):
-            cuts[i + 1] = Clause(i + 1, 0, coordinated=True)  # "…, brukes av X"
-        elif (
-            low == "og"
-            and i > 0
-            and toks[i - 1].text != ","
-            and _verb_after(t, i + 1, 2)
-            and _has_verb(t, cuts, i)
-        ):
-            cuts[i] = Clause(i, 0, coordinated=True)  # "… og vil bli avlevert …"
-        elif (
-            low == "at"
-            and i > 0
-            and _low(toks[i - 1]) not in {"slik", "så"} | PREPOSITIONS
-            and (_subject_then_verb(t, i + 1) or _noun_then_verb(t, i + 1))
-        ):
-            cuts[i] = Clause(i, 0)  # "Det er et mål at fagsystemene henter …": the names after "at" act
-        elif low == "og" and nxt in _PRONOUNS and _verb_after(t, i + 2, 2):
-            cuts[i] = Clause(i, 0)  # "… genereres fra CMS og man bruker ikke …": a clause of its own
-        elif low == "som" and i > 0 and toks[i - 1].text != "," and _verb_after(t, i + 1, 4):
-            cuts[i] = Clause(i, 0, relative=True, antecedent=_bare_antecedent(t, i))
-    starts = sorted(cuts)
+    for i in range(len(t.tokens)):
+        _cut(t, cuts, i)
+    return _joined(t, cuts)
+
+
+def _cut(t: Tagged, cuts: dict[int, Clause], i: int) -> None:
+    """The clause that starts at token ``i`` (or right after it, at a punctuation mark), if one does, into
+    ``cuts`` (the clauses found before it, by start)."""
+    toks = t.tokens
+    tok = toks[i]
+    low = _low(tok)
+    nxt = _low(toks[i + 1]) if i + 1 < len(toks) else ""
+    two = f"{nxt} {_low(toks[i + 2])}" if i + 2 < len(toks) else nxt
+    if tok.text == ";":
+        cuts[i + 1] = Clause(i + 1, 0)
+    elif tok.text == "," and (nxt in SUBORDINATORS or two in SUBORDINATORS):
+        cuts[i + 1] = Clause(i + 1, 0, relative=nxt in {"som", "der", "hvor", "hvorfra"})
+        if nxt == "som":
+            cuts[i + 1].antecedent = _antecedent(t, i)
+    elif (
+        tok.text == ","
+        and nxt in {"og", "men", "mens"}
+        and (_verb_after(t, i + 2, 5) or _subject_then_verb(t, i + 2) or _noun_then_verb(t, i + 2))
+    ):
+        cuts[i + 1] = Clause(i + 1, 0, coordinated=True)
+    elif tok.text == "," and _verb_after(t, i + 1, 2):
+        cuts[i + 1] = Clause(i + 1, 0, coordinated=True)  # "…, brukes av X"
+    elif (
+        low == "og"
+        and i > 0
+        and toks[i - 1].text != ","
+        and _verb_after(t, i + 1, 2)
+        and _has_verb(t, cuts, i)
+    ):
+        cuts[i] = Clause(i, 0, coordinated=True)  # "… og vil bli avlevert …"
+    elif (
+        low == "at"
+        and i > 0
+        and _low(toks[i - 1]) not in {"slik", "så"} | PREPOSITIONS
+        and (_subject_then_verb(t, i + 1) or _noun_then_verb(t, i + 1))
+    ):
+        cuts[i] = Clause(i, 0)  # "Det er et mål at fagsystemene henter …": the names after "at" act
+    elif low == "og" and nxt in _PRONOUNS and _verb_after(t, i + 2, 2):
+        cuts[i] = Clause(i, 0)  # "… genereres fra CMS og man bruker ikke …": a clause of its own
+    elif low == "som" and i > 0 and toks[i - 1].text != "," and _verb_after(t, i + 1, 4):
+        cuts[i] = Clause(i, 0, relative=True, antecedent=_bare_antecedent(t, i))
+
+
+def _joined(t: Tagged, cuts: dict[int, Clause]) -> list[Clause]:
+    """The clauses from their starts ``cuts``, each with its end, its modality (a consequence clause takes an
+    unreal one's from the clause before) and, joined to a main clause, that clause's subject."""
+    toks = t.tokens
     out: list[Clause] = []
     main: Clause | None = None
-    for a, b in itertools.pairwise([*starts, len(toks)]):
+    for a, b in itertools.pairwise([*sorted(cuts), len(toks)]):
         if b <= a:
             continue
         clause = cuts[a]
@@ -561,10 +574,6 @@ def _voice_ok(frame: Frame, cue: Cue) -> bool:
 class _Parties:
     subj: list[Ref] = field(default_factory=list)
     agent: list[Ref] = field(default_factory=list)  # the "av" phrase of a passive
-
-
-def _names(t: Tagged, mentions: Sequence[Mention]) -> list[Ref]:
-    return [Ref.of(m) for m in mentions]
 
 
 def _mentions_in(t: Tagged, a: int, b: int) -> list[Mention]:

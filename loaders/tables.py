@@ -55,14 +55,13 @@ from pathlib import Path, PurePath
 from typing import Any, Literal
 
 from graph.model import Portfolio, fold
+from loaders import open_overlay, with_overlay
 from loaders.checks import check_portfolio
 from loaders.document import MAX_BYTES, RawDocument, RawEntry
 from loaders.errors import LoadError
-from loaders.files import read_limited
 from loaders.findings import with_relation_findings
 from loaders.lexicon import NAME_FUNCTION_WORDS
-from loaders.overlay import apply_overlay, entry_names, read_overlay
-from loaders.sheet import apply_sheet, read_sheet
+from loaders.overlay import entry_names
 from loaders.text import join_lines
 from loaders.transform import transform
 
@@ -1039,7 +1038,7 @@ def load_table(path: Path, data: bytes, overlay: Path | str | None = None) -> Po
     if overlay is None:
         return portfolio
     ov_path = Path(overlay)
-    ov = read_overlay(read_limited(ov_path, MAX_BYTES), ov_path.name)
+    ov = open_overlay(ov_path)
     names, where = entry_names(ov, ov_path.name)
     if names:
         first = min(names)
@@ -1049,8 +1048,4 @@ def load_table(path: Path, data: bytes, overlay: Path | str | None = None) -> Po
             f"entries.rename renames a text document's entries by line; {path.name} is a table, whose names "
             "are its cells: correct the cell instead",
         )
-    portfolio = apply_overlay(portfolio, ov, ov_path.name)
-    for sheet in ov.get("sheets", []):
-        sheet_path = ov_path.parent / sheet
-        portfolio = apply_sheet(portfolio, read_sheet(read_limited(sheet_path, MAX_BYTES), sheet_path.name))
-    return check_portfolio(with_relation_findings(portfolio), ov_path.name)
+    return with_overlay(portfolio, ov, ov_path)

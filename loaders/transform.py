@@ -129,6 +129,8 @@ class _Build:
 
 
 def _category_of(ref: Ref) -> str | None:
+    if ref.kind is MentionKind.CHANNEL:  # paper mail, a digital mailbox: a channel, not software
+        return "channel"
     if ref.known:
         return ref.known
     low = f" {ref.name.lower()}"
@@ -471,16 +473,9 @@ def _denied(b: _Build, fact: Denied, sentence: Sentence, entry_id: str) -> None:
     )
 
 
-def transform(doc: RawDocument) -> Portfolio:
-    """Turn a read document into a portfolio: entry nodes, actors and outside things, edges with evidence.
-
-    Rules are documented in :mod:`loaders.rules`; data-quality findings in :mod:`loaders.findings`.
-    """
-    b = _Build(document=doc.source)
-    corrections, spelling = quality.misspelt_names(doc)
-    b.findings.extend(spelling)
-    table = _Entries(b, doc, corrections)
-
+def _gazetteer(b: _Build, doc: RawDocument, corrections: dict[str, str]) -> Gazetteer:
+    """The names the sentences are tagged with: the document's own words, and every entry node (with its
+    name's head word when no other entry shares it, and its distinctive words)."""
     gazetteer = Gazetteer()
     gazetteer.learn(doc.text)
     heads = _heads(doc, corrections)
@@ -492,14 +487,11 @@ def transform(doc: RawDocument) -> Portfolio:
         gazetteer.add_node(
             n.id, n.name, n.aliases, short=n.short, head=unique_head, words=distinctive.get(n.id, ())
         )
-    portfolio_nodes = list(b.nodes.values())
+    return gazetteer
 
-    for raw, nodes in table.with_nodes:
-        entry_id = nodes[0].id
-        is_integration = _is_broker(nodes[0])
-        for k, sentence in enumerate(split_sentences(raw.description)):
-            _sentence_facts(b, gazetteer, sentence, entry_id, is_integration, portfolio_nodes, first=k == 0)
 
+def _owners_and_new_names(b: _Build) -> None:
+    """Set the owners and administrators the sentences named; a finding for every outside name made up."""
     for (node_id, role), who in b.owners.items():
         role_field: dict[str, Any] = {role: who}  # owner or administrator
         b.nodes[node_id] = replace(b.nodes[node_id], **role_field)
@@ -514,10 +506,28 @@ def transform(doc: RawDocument) -> Portfolio:
             )
         )
 
+
+def transform(doc: RawDocument) -> Portfolio:
+    """Turn a read document into a portfolio: entry nodes, actors and outside things, edges with evidence.
+
+    Rules are documented in :mod:`loaders.rules`; data-quality findings in :mod:`loaders.findings`.
+    """
+    b = _Build(document=doc.source)
+    corrections, spelling = quality.misspelt_names(doc)
+    b.findings.extend(spelling)
+    table = _Entries(b, doc, corrections)
+    gazetteer = _gazetteer(b, doc, corrections)
+    portfolio_nodes = list(b.nodes.values())
+    for raw, nodes in table.with_nodes:
+        entry_id = nodes[0].id
+        is_integration = _is_broker(nodes[0])
+        for k, sentence in enumerate(split_sentences(raw.description)):
+            _sentence_facts(b, gazetteer, sentence, entry_id, is_integration, portfolio_nodes, first=k == 0)
+    _owners_and_new_names(b)
     b.findings = list(dict.fromkeys(b.findings))  # one finding per thing said, however often it was found
     all_nodes = tuple(b.nodes.values())
     edges = tuple(sorted(b.edges.values(), key=lambda e: (e.source, e.target, e.type.value)))
-    b.findings.extend(quality.document_findings(doc, all_nodes, edges, table.entries))
+    b.findings.extend(quality.document_findings(doc, all_nodes, table.entries))
     meta = {"as_of": as_of} if (as_of := _as_of(doc)) else {}
     return Portfolio(
         document=doc.source,

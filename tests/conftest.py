@@ -95,7 +95,7 @@ def empty_neo4j(neo4j_driver: Driver) -> Driver:
 
 
 @pytest.fixture
-def neo4j_store(neo4j_server: Neo4jServer, empty_neo4j: Driver) -> Iterator[Neo4jStore]:
+def neo4j_store(neo4j_server: Neo4jServer, empty_neo4j: Driver) -> Iterator[Neo4jStore]:  # noqa: ARG001  (an empty database)
     store = neo4j_server.store()
     yield store
     store.close()

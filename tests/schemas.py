@@ -31,7 +31,7 @@ def require(path: Path) -> Path:
 class _LocalSchemas(etree.Resolver):
     """Resolves the remote schemaLocations the XSDs import (xml.xsd, dc.xsd …) to the local copies."""
 
-    def resolve(self, system_url: str | None, public_id: str | None, context: object) -> Any:
+    def resolve(self, system_url: str | None, _public_id: str | None, context: object) -> Any:
         if system_url and system_url.startswith("http"):
             local = ARCHIMATE / system_url.rsplit("/", 1)[-1]
             if local.exists():

@@ -12,10 +12,10 @@ from bench.generate import generate, largest_hub
 from bench.portfolio_json import write_node_link
 from graph.exports import export
 from graph.impact import impact
-from graph.impact_reference import reference_impact
 from graph.model import NodeKind, RelType, from_networkx, to_networkx
 from graph.store import MemoryStore
 from loaders.interchange import _node_link_graph, _node_link_lean, load_any, read_node_link
+from tests.graph.impact_reference import reference_impact
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,7 @@ def test_the_lean_reader_leaves_unusual_files_to_networkx(seed) -> None:
     assert _node_link_lean(lambda: shuffled.encode(), "seed.json") is None  # a duplicate id
 
 
-def test_the_bench_harness_runs_its_in_process_part(tmp_path: Path) -> None:
+def test_the_bench_harness_runs_its_in_process_part() -> None:
     from bench.run import in_process
 
     figures = in_process(1_000, repeat=2)

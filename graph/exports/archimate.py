@@ -10,6 +10,9 @@ our kind        ArchiMate element         why
 system          ApplicationComponent      a portfolio system
 integration     ApplicationComponent      platforms and portals are systems too (hINT, portal)
 external        ApplicationComponent      a system outside the portfolio (HelseID, RINA …)
+external,       BusinessInterface         a channel, not software: paper mail ("posten"), a
+category                                  digital mailbox; ArchiMate models a channel as the
+``channel``                               interface a business service is reached through
 website         ApplicationInterface      the public face of the platform hosting it
 actor           BusinessActor             an organisation or group of people
 ==============  ========================  ===================================================
@@ -29,10 +32,12 @@ INTEGRATES_VIA        Serving                      yes       the integration pla
 RECEIVES_FROM         Flow                         yes       data flows from B to A
 TRANSFERS_TO          Flow                         no        data flows from A to B
 EXPOSES_VIA           Flow                         no        A's content flows out through B
-BUILT_ON              Specialization / Realization no / yes  A is a kind of B (same element type),
-                                                             else B realizes A
+BUILT_ON              Realization / Serving        yes       the product B realizes A (DIP is a
+                                                             customised Enonic XP), else B serves A
 PART_OF               Composition / Aggregation    yes       the whole B is composed of A
-EXCHANGES_WITH        Association                  no        A and B collaborate
+EXCHANGES_WITH        Flow                         no        data flows from A to B; the document's
+                                                             "exchanges with" is one edge each way,
+                                                             so a pair of Flows, one each way
 LOOKS_UP_IN           Serving                      yes       the register B serves A
 STORES_IN             Serving                      yes       the archive B serves A
 DEPENDS_ON            Serving                      yes       B serves A
@@ -61,6 +66,7 @@ from graph.model import STEWARDSHIP, Edge, Node, NodeKind, Portfolio, RelType
 
 __all__ = [
     "ALLOWED",
+    "CATEGORY_ELEMENT_TYPE",
     "ELEMENT_TYPE",
     "NS",
     "RELATIONSHIP",
@@ -83,6 +89,8 @@ ELEMENT_TYPE: dict[NodeKind, str] = {
     NodeKind.WEBSITE: "ApplicationInterface",
     NodeKind.ACTOR: "BusinessActor",
 }
+# Outside nodes that are not software, by the category the loader gives them.
+CATEGORY_ELEMENT_TYPE: dict[str, str] = {"channel": "BusinessInterface"}
 
 # The ArchiMate relationship table (ArchiMate 3.1/3.2 Appendix B, as Archi enforces it) for the element
 # types we write: which relationships may go from the first to the second.
@@ -109,6 +117,13 @@ _TABLE = {
     ("BusinessActor", "ApplicationComponent"): "fotv",
     ("BusinessActor", "ApplicationInterface"): "fotv",
     ("BusinessActor", "BusinessActor"): "cfgostv",
+    ("ApplicationComponent", "BusinessInterface"): "fortv",
+    ("ApplicationInterface", "BusinessInterface"): "fortv",
+    ("BusinessActor", "BusinessInterface"): "cfgiotv",
+    ("BusinessInterface", "ApplicationComponent"): "fotv",
+    ("BusinessInterface", "ApplicationInterface"): "fotv",
+    ("BusinessInterface", "BusinessActor"): "fotv",
+    ("BusinessInterface", "BusinessInterface"): "cfgostv",
 }
 ALLOWED: dict[tuple[str, str], frozenset[str]] = {
     pair: frozenset(_LETTERS[c] for c in letters) for pair, letters in _TABLE.items()
@@ -134,9 +149,9 @@ RELATIONSHIP: dict[RelType, tuple[ArchiRelation, ...]] = {
     RelType.RECEIVES_FROM: (ArchiRelation("Flow", _S),),
     RelType.TRANSFERS_TO: (ArchiRelation("Flow", _F),),
     RelType.EXPOSES_VIA: (ArchiRelation("Flow", _F),),
-    RelType.BUILT_ON: (ArchiRelation("Specialization", _F), ArchiRelation("Realization", _S)),
+    RelType.BUILT_ON: (ArchiRelation("Realization", _S), ArchiRelation("Serving", _S)),
     RelType.PART_OF: (ArchiRelation("Composition", _S), ArchiRelation("Aggregation", _S)),
-    RelType.EXCHANGES_WITH: (ArchiRelation("Association", _F),),
+    RelType.EXCHANGES_WITH: (ArchiRelation("Flow", _F),),
     RelType.LOOKS_UP_IN: (ArchiRelation("Serving", _S),),
     RelType.STORES_IN: (ArchiRelation("Serving", _S),),
     RelType.DEPENDS_ON: (ArchiRelation("Serving", _S),),
@@ -145,12 +160,16 @@ RELATIONSHIP: dict[RelType, tuple[ArchiRelation, ...]] = {
 FALLBACK = ArchiRelation("Association", False)
 
 
-def element_type(kind: NodeKind) -> str:
-    """The ArchiMate element type of a node kind.
+def element_type(kind: NodeKind, category: str | None = None) -> str:
+    """The ArchiMate element type of a node of this kind and category.
 
     >>> element_type(NodeKind.ACTOR), element_type(NodeKind.WEBSITE)
     ('BusinessActor', 'ApplicationInterface')
+    >>> element_type(NodeKind.EXTERNAL, "channel"), element_type(NodeKind.EXTERNAL, "eid")
+    ('BusinessInterface', 'ApplicationComponent')
     """
+    if kind == NodeKind.EXTERNAL and category in CATEGORY_ELEMENT_TYPE:
+        return CATEGORY_ELEMENT_TYPE[category]
     return ELEMENT_TYPE[kind]
 
 
@@ -162,7 +181,7 @@ def relationship_for(rel: RelType, source_type: str, target_type: str) -> ArchiR
     >>> relationship_for(RelType.USES, "BusinessActor", "ApplicationComponent")
     ArchiRelation(type='Serving', reversed=True)
     >>> relationship_for(RelType.BUILT_ON, "ApplicationComponent", "ApplicationComponent")
-    ArchiRelation(type='Specialization', reversed=False)
+    ArchiRelation(type='Realization', reversed=True)
     >>> relationship_for(RelType.PART_OF, "ApplicationComponent", "BusinessActor")
     ArchiRelation(type='Association', reversed=False)
     """
@@ -364,7 +383,7 @@ def to_archimate(portfolio: Portfolio) -> str:
     """
     props = _PropertyDefinitions()
     element_ids = _unique_ids("id-", (n.id for n in portfolio.nodes))
-    types = {n.id: element_type(n.kind) for n in portfolio.nodes}
+    types = {n.id: element_type(n.kind, n.category) for n in portfolio.nodes}
     relations = list(_oriented(portfolio.edges, types))
     rel_ids = _unique_ids("rel-", (f"{e.source}.{e.type.value}.{e.target}" for e in portfolio.edges))
 

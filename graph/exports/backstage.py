@@ -12,13 +12,18 @@ actor          ``Group`` (``spec.type: actor``); owners named in the document th
 A → B          ``consumesApis: [api:B-api]`` when B is an integration (but HOSTED_ON, BUILT_ON and
                PART_OF are ``dependsOn``), ``subcomponentOf: component:B`` for the first PART_OF,
                else ``dependsOn: [component:B | resource:B | group:B]``
+actor A → B    ``dependencyOf: [group:A]`` on B's Component or Resource: a Group has no dependency
+               field, so who uses a system is written on the system; Backstage's catalog turns it into
+               the relation pair *group A dependsOn B* / *B dependencyOf group A*, drawn in its graph
 =============  =====================================================================================
 
 Names follow Backstage's rules (``[a-zA-Z0-9]`` runs joined by ``-_.``, at most 63 characters); titles keep
 the real names. Each entity's annotations carry its id, kind and source line, and
 ``eagraph/dependencies`` lists its outgoing edges as JSON with type, evidence, confidence, strength,
-line, alternatives group and scope, so nothing the document says is lost. A Group has no dependency
-field in Backstage, so an actor's edges live only there.
+line, alternatives group and scope, so nothing the document says is lost. What Backstage's model cannot
+hold lives only there: the relation type (every dependency is ``dependsOn``, ``dependencyOf`` or
+``consumesApis``), evidence, confidence, strength, alternatives and scope, and an actor's edge to another
+actor (a Group cannot depend on a Group).
 """
 
 from __future__ import annotations
@@ -149,7 +154,13 @@ def _group(name: str, title: str, description: str) -> dict[str, Any]:
 
 
 def _spec(
-    node: Node, out: list[Edge], names: _Names, owner: str, system: str, by_id: dict[str, Node]
+    node: Node,
+    out: list[Edge],
+    names: _Names,
+    owner: str,
+    system: str,
+    by_id: dict[str, Node],
+    users: list[str],
 ) -> dict[str, Any]:
     if node.kind == NodeKind.ACTOR:
         return {"type": "actor", "profile": {"displayName": node.name}, "children": []}
@@ -178,7 +189,18 @@ def _spec(
             spec["consumesApis"] = list(dict.fromkeys(consumes))
     if depends:
         spec["dependsOn"] = list(dict.fromkeys(depends))
+    if users:
+        spec["dependencyOf"] = list(dict.fromkeys(users))
     return spec
+
+
+def _users(portfolio: Portfolio, names: _Names) -> dict[str, list[str]]:
+    """The Groups (actors) that depend on each node, by node id, for its ``dependencyOf``."""
+    users: dict[str, list[str]] = {n.id: [] for n in portfolio.nodes}
+    for e in portfolio.edges:
+        if names.kind[e.source] == "Group" and names.kind[e.target] != "Group":
+            users[e.target].append(names.ref(e.source))
+    return users
 
 
 def backstage_entities(portfolio: Portfolio) -> list[dict[str, Any]]:
@@ -188,6 +210,7 @@ def backstage_entities(portfolio: Portfolio) -> list[dict[str, Any]]:
     out: dict[str, list[Edge]] = {n.id: [] for n in portfolio.nodes}
     for e in portfolio.edges:
         out[e.source].append(e)
+    users = _users(portfolio, names)
     owner_refs, owner_groups = _owner_groups(portfolio, names)
     owners = Counter(n.owner for n in portfolio.nodes if n.owner)
     main_owner = owner_refs[min(owners, key=lambda o: (-owners[o], o))] if owners else f"group:{UNOWNED}"
@@ -218,7 +241,7 @@ def backstage_entities(portfolio: Portfolio) -> list[dict[str, Any]]:
                 "apiVersion": API_VERSION,
                 "kind": names.kind[n.id],
                 "metadata": _metadata(n, names.name[n.id], out[n.id]),
-                "spec": _spec(n, out[n.id], names, owner, system, by_id),
+                "spec": _spec(n, out[n.id], names, owner, system, by_id, users[n.id]),
             }
         )
         if n.kind == NodeKind.INTEGRATION:

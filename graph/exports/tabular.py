@@ -8,6 +8,11 @@ line, entry, administrator, operator, criticality, rto_hours, rpo_hours, mtd_hou
 ``edges.csv``: ``source, target, type, evidence`` · ``confidence, strength, document, line, alt_group,
 scope, rule, note, mode, tolerance, capability, also``
 
+Each file starts with a UTF-8 byte-order mark (:data:`BOM`): without it Excel on Windows reads the file as
+the locale's code page and garbles æøå. The separator is a comma; Excel set to a ``;`` list separator (as
+in Norway) opens the file in one column on a double click, so import it there with Data › From Text/CSV,
+which finds the comma. Python's ``utf-8-sig`` codec and :mod:`loaders.tabular` skip the mark.
+
 List cells (``labels``, ``aliases``, ``scope``) join their items with ``|`` (a ``|`` or ``\\`` inside an
 item is escaped with ``\\``). An empty cell is "not stated".
 
@@ -20,6 +25,8 @@ off again, gives back every value as it was ("-5" included): :func:`escape_formu
 >>> from graph.model import Edge, Node, NodeKind, Portfolio, RelType
 >>> p = Portfolio("demo", (Node("a", "A", NodeKind.SYSTEM, aliases=("Alpha", "A|1")),
 ...                        Node("b", "B", NodeKind.SYSTEM)), (Edge("a", "b", RelType.USES, "A uses B."),))
+>>> to_nodes_csv(p).startswith(BOM + "id,name,kind,")
+True
 >>> print(to_nodes_csv(p).splitlines()[1])
 a,A,system,system,Alpha|A\\|1,,,,,,,,,,,,,,,,
 >>> join_list(["x|y", "z"]), split_list("x\\\\|y|z")
@@ -38,6 +45,7 @@ from typing import Any
 from graph.model import OPTIONAL_EDGE_FIELDS, STEWARDSHIP, Portfolio
 
 __all__ = [
+    "BOM",
     "EDGE_COLUMNS",
     "EDGE_REQUIRED",
     "FORMULA_STARTS",
@@ -72,6 +80,7 @@ NODE_REQUIRED = ("id", "name", "kind")
 EDGE_COLUMNS = ("source", "target", "type", "evidence", "confidence", "strength", *OPTIONAL_EDGE_FIELDS)
 EDGE_REQUIRED = ("source", "target", "type", "evidence")
 LIST_COLUMNS = frozenset({"labels", "aliases", "scope", "also", "sources", "descriptions"})
+BOM = "\ufeff"  # UTF-8's byte-order mark: Excel reads the file as UTF-8 only with it
 
 
 def join_list(items: Iterable[str]) -> str:
@@ -127,6 +136,7 @@ def _cell(value: Any) -> str:
 
 def _table(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
     buf = io.StringIO()
+    buf.write(BOM)
     writer = csv.writer(buf, lineterminator="\n")
     # A lone "\r" ends a row for a spreadsheet but is not quoted with "\n" rows: a row with one is all quoted.
     quoted = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_ALL)

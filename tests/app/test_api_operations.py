@@ -70,7 +70,7 @@ def test_nothing_connects_at_import_or_creation():
         assert body["type"] == "urn:eagraph:problem:store-unavailable"
 
 
-def test_the_memory_store_is_built_from_the_configured_portfolio(tmp_path: Path):
+def test_the_memory_store_is_built_from_the_configured_portfolio():
     doc = Path(__file__).parents[1] / "fixtures" / "kommune-portefolje.txt"
     with started(create_app(settings(portfolio=str(doc)))) as c:
         assert c.get("/api/v1/findings").json()["document"] == doc.name

@@ -93,8 +93,9 @@ def _write_env(file: Path, server: Neo4jServer) -> subprocess.CompletedProcess[s
 
 
 @pytest.mark.neo4j
+@pytest.mark.usefixtures("empty_neo4j")
 def test_after_make_neo4j_start_a_plain_eagraph_load_reaches_the_dev_server_with_no_hand_copying(
-    neo4j_server: Neo4jServer, empty_neo4j: Driver, tmp_path: Path
+    neo4j_server: Neo4jServer, tmp_path: Path
 ) -> None:
     assert _write_env(tmp_path / ".env", neo4j_server).returncode == 0
     res = subprocess.run(
@@ -151,7 +152,7 @@ def test_eagraph_parse_reads_an_exported_graph_as_well_as_a_document(seed: Portf
 
 @pytest.mark.neo4j
 def test_sources_load_one_by_one_list_with_their_hashes_and_unload_to_the_other(
-    neo4j_server: Neo4jServer, empty_neo4j: Driver, seed: Portfolio
+    neo4j_server: Neo4jServer, empty_neo4j: Driver
 ) -> None:
     """`eagraph load A`, `eagraph load B` keeps A, `eagraph sources --neo4j`, `eagraph unload A` leaves B."""
     from loaders.interchange import load_any

@@ -105,8 +105,9 @@ def test_a_decision_while_neo4j_cannot_be_reached_is_503_and_nothing_is_half_wri
         assert direct.read() == seed
 
 
+@pytest.mark.usefixtures("empty_neo4j")
 def test_with_two_revisions_kept_the_api_answers_as_of_the_previous_and_404s_the_dropped_one(
-    neo4j_server: Neo4jServer, empty_neo4j: Driver, seed: Portfolio, curator: dict[str, Any]
+    neo4j_server: Neo4jServer, seed: Portfolio, curator: dict[str, Any]
 ) -> None:
     from graph.neo4j_store import Neo4jStore
     from tests.graph.test_store_contract import smaller

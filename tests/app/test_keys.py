@@ -111,7 +111,7 @@ def secrets_(keys: KeysFile) -> dict[str, str]:
 
 
 @pytest.fixture
-def served(seed: Portfolio, keys: KeysFile, secrets_: dict[str, str]) -> Iterator[TestClient]:
+def served(seed: Portfolio, keys: KeysFile, secrets_: dict[str, str]) -> Iterator[TestClient]:  # noqa: ARG001  (secrets_: the keys must be in the file before the app starts)
     with started(create_app(settings(keys_file=keys.path), store=seeded(seed))) as c:
         yield c
 

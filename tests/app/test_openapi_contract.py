@@ -41,7 +41,7 @@ DOMAIN_PROBLEMS = {f"urn:eagraph:problem:{kind}" for kind in
 
 
 @schemathesis.deserializer(*YAML_MEDIA_TYPES)
-def yaml_stream(ctx: schemathesis.DeserializationContext, response: object) -> object:
+def yaml_stream(_ctx: schemathesis.DeserializationContext, response: object) -> object:
     """The Backstage export is a stream of YAML documents, one entity each: read them all."""
     import yaml
 
@@ -49,7 +49,7 @@ def yaml_stream(ctx: schemathesis.DeserializationContext, response: object) -> o
 
 
 @schemathesis.check
-def valid_requests_pass_validation(ctx, response, case) -> bool | None:
+def valid_requests_pass_validation(_ctx, response, case) -> bool | None:
     """A schema-valid request refused with 4xx is refused for what it means, not for its shape."""
     if case.meta is None or not case.meta.generation.mode.is_positive:
         return None

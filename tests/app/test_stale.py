@@ -116,7 +116,7 @@ def test_ready_is_a_503_problem_naming_the_stale_revision_while_the_store_is_dow
         assert c.get("/api/v1/health").json() == {"status": "ok"}
 
 
-def test_answers_are_fresh_again_once_the_store_answers_without_a_restart(store, seed: Portfolio):
+def test_answers_are_fresh_again_once_the_store_answers_without_a_restart(store):
     with client_for(store) as c:
         c.get("/api/v1/nodes")
         store.down = True
@@ -129,7 +129,7 @@ def test_answers_are_fresh_again_once_the_store_answers_without_a_restart(store,
         assert c.get("/api/v1/ready").status_code == 200
 
 
-def test_a_store_that_hangs_is_answered_stale_after_the_timeout_not_waited_for(store, seed: Portfolio):
+def test_a_store_that_hangs_is_answered_stale_after_the_timeout_not_waited_for(store):
     with client_for(store, store_timeout=0.3) as c:
         c.get("/api/v1/nodes")
         store.hung.clear()

@@ -139,8 +139,9 @@ def allowed(query: str) -> bool:
 
 
 @pytest.mark.neo4j
+@pytest.mark.usefixtures("empty_neo4j")
 def test_on_the_wire_every_query_is_allowed_and_no_value_from_the_portfolio_is_in_one(
-    neo4j_server: Neo4jServer, empty_neo4j: Driver, monkeypatch: pytest.MonkeyPatch
+    neo4j_server: Neo4jServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sent: list[str] = []
     run, execute_query = ManagedTransaction.run, Driver.execute_query

@@ -27,11 +27,19 @@ SPEC = {
     ("BusinessActor", "ApplicationComponent"): "fotv",
     ("BusinessActor", "ApplicationInterface"): "fotv",
     ("BusinessActor", "BusinessActor"): "cfgostv",
+    ("ApplicationComponent", "BusinessInterface"): "fortv",
+    ("ApplicationInterface", "BusinessInterface"): "fortv",
+    ("BusinessActor", "BusinessInterface"): "cfgiotv",
+    ("BusinessInterface", "ApplicationComponent"): "fotv",
+    ("BusinessInterface", "ApplicationInterface"): "fotv",
+    ("BusinessInterface", "BusinessActor"): "fotv",
+    ("BusinessInterface", "BusinessInterface"): "cfgostv",
 }
 LETTER = {
     "Composition": "c",
     "Flow": "f",
     "Aggregation": "g",
+    "Assignment": "i",
     "Association": "o",
     "Realization": "r",
     "Specialization": "s",
@@ -125,13 +133,52 @@ def test_part_of_is_a_composition_from_the_whole_to_the_part(seed_xml: etree._El
     )
 
 
-def test_built_on_is_a_specialization_of_the_product_in_our_direction(seed_xml: etree._Element) -> None:
+def test_built_on_is_the_product_realizing_what_is_built_on_it_never_a_specialization(
+    seed_xml: etree._Element,
+) -> None:
     built = _relationship(seed_xml, "dip", "BUILT_ON", "enonic-xp")
     assert (built.get(XSI_TYPE), built.get("source"), built.get("target")) == (
-        "Specialization",
-        "id-dip",
+        "Realization",
         "id-enonic-xp",
+        "id-dip",
     )
+    assert all(r.get(XSI_TYPE) != "Specialization" for r in _relationships(seed_xml))
+
+
+def test_exchanges_with_is_a_pair_of_flows_one_each_way_not_two_associations() -> None:
+    p = Portfolio(
+        "t",
+        (Node("a", "A", NodeKind.SYSTEM), Node("b", "B", NodeKind.SYSTEM)),
+        (
+            Edge("a", "b", RelType.EXCHANGES_WITH, "A og B utveksler data."),
+            Edge("b", "a", RelType.EXCHANGES_WITH, "A og B utveksler data."),
+        ),
+    )
+    root = etree.fromstring(to_archimate(p).encode())
+    flows = {(r.get(XSI_TYPE), r.get("source"), r.get("target")) for r in _relationships(root)}
+    assert flows == {("Flow", "id-a", "id-b"), ("Flow", "id-b", "id-a")}
+
+
+def test_a_channel_outside_the_portfolio_is_a_business_interface_not_an_application_component() -> None:
+    p = Portfolio(
+        "t",
+        (
+            Node("brev", "Brevmodul", NodeKind.SYSTEM),
+            Node("post", "Post (papirbrev)", NodeKind.EXTERNAL, category="channel"),
+        ),
+        (Edge("brev", "post", RelType.DELIVERS_VIA, "Brev sendes i posten."),),
+    )
+    xml = to_archimate(p)
+    assert_valid_archimate(xml)
+    root = etree.fromstring(xml.encode())
+    assert _elements(root)["id-post"].get(XSI_TYPE) == "BusinessInterface"
+    served = _relationship(root, "brev", "DELIVERS_VIA", "post")
+    assert (served.get(XSI_TYPE), served.get("source")) == ("Serving", "id-post")
+
+
+def test_paper_mail_in_the_seed_is_not_an_application_component(seed_xml: etree._Element) -> None:
+    types = {i.removeprefix("id-"): el.get(XSI_TYPE) for i, el in _elements(seed_xml).items()}
+    assert types["post"] == "BusinessInterface"
 
 
 def test_data_flows_from_the_sender_to_the_receiver(seed_xml: etree._Element) -> None:
@@ -199,8 +246,9 @@ def test_actors_are_drawn_above_the_systems_they_use(seed_xml: etree._Element) -
     [
         (RelType.PART_OF, NodeKind.SYSTEM, NodeKind.ACTOR, ("Association", False)),
         (RelType.BUILT_ON, NodeKind.WEBSITE, NodeKind.SYSTEM, ("Realization", True)),
-        (RelType.BUILT_ON, NodeKind.ACTOR, NodeKind.SYSTEM, ("Association", False)),
-        (RelType.BUILT_ON, NodeKind.SYSTEM, NodeKind.EXTERNAL, ("Specialization", False)),
+        (RelType.BUILT_ON, NodeKind.ACTOR, NodeKind.SYSTEM, ("Serving", True)),
+        (RelType.BUILT_ON, NodeKind.SYSTEM, NodeKind.EXTERNAL, ("Realization", True)),
+        (RelType.EXCHANGES_WITH, NodeKind.ACTOR, NodeKind.SYSTEM, ("Flow", False)),
         (RelType.PART_OF, NodeKind.WEBSITE, NodeKind.SYSTEM, ("Composition", True)),
         (RelType.HOSTED_ON, NodeKind.WEBSITE, NodeKind.SYSTEM, ("Serving", True)),
     ],

@@ -70,7 +70,9 @@ def test_every_reference_points_at_an_entity_in_the_catalog(catalog: list[dict[s
     for e in catalog:
         spec = e["spec"]
         refs = [spec.get(f) for f in ("owner", "system", "subcomponentOf") if spec.get(f)]
-        refs += [r for f in ("dependsOn", "consumesApis", "providesApis") for r in spec.get(f, [])]
+        refs += [
+            r for f in ("dependsOn", "dependencyOf", "consumesApis", "providesApis") for r in spec.get(f, [])
+        ]
         for ref in refs:
             assert ref in known, (e["metadata"]["name"], ref)
 
@@ -95,6 +97,27 @@ def test_integrations_are_consumed_as_apis_and_other_dependencies_are_depends_on
     assert by_ref["component:helsedirektoratet-no"]["spec"]["dependsOn"] == ["component:dip"]
     assert by_ref["component:hapi"]["spec"]["subcomponentOf"] == "component:hint"
     assert "resource:helsenorge" in by_ref["component:frikort-brevmodul"]["spec"]["dependsOn"]
+
+
+def test_who_uses_a_system_is_a_dependency_of_on_its_entity_so_backstages_graph_shows_it(
+    catalog: list[dict[str, Any]],
+) -> None:
+    by_ref = _by_ref(catalog)
+    seed = load_portfolio()
+    kinds = {n.id: n.kind for n in seed.nodes}
+    actor_edges = [
+        e for e in seed.edges if kinds[e.source] == NodeKind.ACTOR and kinds[e.target] != NodeKind.ACTOR
+    ]
+    assert len(actor_edges) >= 20
+    for e in actor_edges:
+        target = next(
+            ref
+            for ref in by_ref
+            if by_ref[ref].get("metadata", {}).get("annotations", {}).get("eagraph/id") == e.target
+            and by_ref[ref]["kind"] != "API"
+        )
+        assert f"group:{e.source}" in by_ref[target]["spec"]["dependencyOf"], (e.source, e.target)
+    assert "group:helseaktor" in by_ref["component:praksisinfo"]["spec"]["dependencyOf"]
 
 
 def test_annotations_carry_the_evidence_of_every_edge(catalog: list[dict[str, Any]]) -> None:

@@ -12,10 +12,11 @@ import pytest
 from graph.exports import FORMATS, export, formats
 from graph.exports.cypher import cypher_statements, cypher_string, to_cypher
 from graph.exports.mermaid import mermaid_id, to_mermaid
-from graph.exports.networkx_formats import to_graphml, to_node_link
-from graph.model import Confidence, Edge, Node, NodeKind, Portfolio, RelType, Strength
+from graph.exports.networkx_formats import graphml_edge_id, to_graphml, to_node_link
+from graph.exports.tabular import BOM, to_edges_csv, to_nodes_csv
+from graph.model import Confidence, Edge, Node, NodeKind, Portfolio, RelType, Strength, to_networkx
 from loaders import LoadError, load_portfolio
-from loaders.interchange import read_graphml, read_node_link
+from loaders.networkx_formats import read_graphml, read_node_link
 
 SEED = load_portfolio()
 
@@ -31,17 +32,67 @@ def test_every_format_has_a_media_type_and_renders_the_seed() -> None:
 def test_networkx_reads_the_graphml_back_to_the_same_nodes_edges_and_attributes() -> None:
     G = nx.read_graphml(io.BytesIO(to_graphml(SEED).encode()), force_multigraph=True)
     assert set(G.nodes) == {n.id for n in SEED.nodes}
-    assert set(G.edges(keys=True)) == {e.key for e in SEED.edges}
+    assert set(G.edges(keys=True)) == {
+        (e.source, e.target, graphml_edge_id(e.source, e.type.value, e.target)) for e in SEED.edges
+    }
     for n in SEED.nodes:
         d = G.nodes[n.id]
         assert json.loads(d["aliases"]) == list(n.aliases)  # lists survive as JSON strings
         assert json.loads(d["labels"]) == [k.value for k in n.labels]
         assert d.get("line") == n.line and d["name"] == n.name and d["kind"] == n.kind.value
     for e in SEED.edges:
-        d = G.edges[e.source, e.target, e.type.value]
+        d = G.edges[e.source, e.target, graphml_edge_id(e.source, e.type.value, e.target)]
+        assert d["type"] == e.type.value
         assert d["evidence"] == e.evidence and d["confidence"] == e.confidence.value
         assert json.loads(d["scope"]) == list(e.scope) and d.get("alt_group") == e.alt_group
     assert G.graph["document"] == SEED.document and G.graph["as_of"] == "2023-05-15"
+
+
+def test_graphml_edge_ids_are_unique_and_name_source_type_and_target() -> None:
+    ids = re.findall(r'<edge source="([^"]+)" target="([^"]+)" id="([^"]+)"', to_graphml(SEED))
+    assert len(ids) == len(SEED.edges) == len({i for _, _, i in ids})
+    assert all(i == f"{u}.{i.split('.')[-2]}.{v}" for u, v, i in ids)
+
+
+def test_graphml_has_no_node_data_named_id_nor_edge_data_repeating_its_ends() -> None:
+    keys = re.findall(r'<key id="[^"]+" for="(node|edge)" attr.name="([^"]+)"', to_graphml(SEED))
+    assert ("node", "id") not in keys and ("edge", "source") not in keys and ("edge", "target") not in keys
+    assert ("node", "name") in keys and ("edge", "type") in keys
+
+
+def test_graphml_types_whole_numbers_as_int_and_hours_as_double() -> None:
+    p = Portfolio(
+        "t",
+        (Node("a", "A", NodeKind.SYSTEM, line=3, page=2, rto_hours=4.0), Node("b", "B", NodeKind.SYSTEM)),
+        (Edge("a", "b", RelType.USES, "A uses B.", line=5),),
+    )
+    types = dict(
+        ((f, n), t)
+        for f, n, t in re.findall(r'for="(node|edge)" attr.name="([^"]+)" attr.type="([^"]+)"', to_graphml(p))
+    )
+    assert types["node", "line"] == types["node", "page"] == types["edge", "line"] == "int"
+    assert types["node", "rto_hours"] == "double" and types["node", "name"] == "string"
+    assert read_graphml(to_graphml(p).encode(), "t.graphml") == p
+
+
+def test_graphml_written_before_edge_ids_were_unique_still_reads_the_same() -> None:
+    G = to_networkx(SEED, complete=True)  # as the export wrote it: edge id = type, node data "id"
+    old = nx.MultiDiGraph(**G.graph)
+    for n, d in G.nodes(data=True):
+        old.add_node(
+            n, **{k: json.dumps(v) if isinstance(v, list) else v for k, v in d.items() if v is not None}
+        )
+    for u, v, k, d in G.edges(keys=True, data=True):
+        old.add_edge(
+            u,
+            v,
+            key=k,
+            **{a: json.dumps(b) if isinstance(b, list) else b for a, b in d.items() if b is not None},
+        )
+    text = "\n".join(nx.generate_graphml(old))
+    assert '<edge source="hapi" target="hint" id="PART_OF">' in text and 'attr.name="id"' in text
+    back = read_graphml(text.encode(), "old.graphml")
+    assert back.nodes == SEED.nodes and set(back.edges) == set(SEED.edges)
 
 
 def test_our_importer_decodes_the_graphml_lists_into_the_same_portfolio() -> None:
@@ -67,13 +118,39 @@ def test_graphml_with_a_list_that_is_not_json_is_an_error_with_the_node_line() -
 def test_node_link_json_round_trips_and_keeps_lists_as_arrays() -> None:
     text = to_node_link(SEED)
     data = json.loads(text)
-    assert {"nodes", "edges"} <= data.keys() and all("key" in e for e in data["edges"])
+    assert {"nodes", "links"} <= data.keys() and all("key" in e for e in data["links"])
     assert (
         next(n for n in data["nodes"] if n["id"] == "hint")["aliases"][0]
         == "Helsedirektoratets integrasjonsplattform"
     )
     back = read_node_link(text.encode(), "seed.json")
     assert back.nodes == SEED.nodes and set(back.edges) == set(SEED.edges)
+
+
+def test_node_link_json_writes_links_which_networkx_and_d3_read_by_default() -> None:
+    data = json.loads(to_node_link(SEED))
+    assert "edges" not in data
+    G = nx.node_link_graph(data, edges="links")  # the key networkx before 3.6 and d3 know
+    assert G.number_of_edges() == len(SEED.edges) and set(G.nodes) == {n.id for n in SEED.nodes}
+
+
+def test_our_importer_reads_node_link_with_edges_under_the_newer_edges_key_too() -> None:
+    data = json.loads(to_node_link(SEED))
+    data["edges"] = data.pop("links")
+    back = read_node_link(json.dumps(data).encode(), "seed.json")
+    assert back.nodes == SEED.nodes and set(back.edges) == set(SEED.edges)
+
+
+def test_csv_files_start_with_a_utf8_byte_order_mark_so_excel_reads_aeoa() -> None:
+    for text in (to_nodes_csv(SEED), to_edges_csv(SEED)):
+        data = text.encode("utf-8")
+        assert data.startswith(b"\xef\xbb\xbf") and text.startswith(BOM) and text.count(BOM) == 1
+        assert "ø" in data.decode("utf-8-sig")
+
+
+def test_csv_still_neutralises_formulas_after_the_byte_order_mark() -> None:
+    p = Portfolio("t", (Node("a", "=HYPERLINK(1)", NodeKind.SYSTEM),), ())
+    assert to_nodes_csv(p).splitlines()[1].startswith("a,'=HYPERLINK(1),")
 
 
 def test_mermaid_declares_every_node_once_with_its_kinds_class() -> None:

@@ -1,4 +1,4 @@
-"""The fast engine (:mod:`graph.impact`) against the reference (:mod:`graph.impact_reference`): the same
+"""The fast engine (:mod:`graph.impact`) against the reference (:mod:`tests.graph.impact_reference`): the same
 answers, field by field, on random graphs, on the seed and on a generated landscape."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graph.impact import ImpactIndex, impact, impact_states
-from graph.impact_reference import reference_impact, reference_states
 from graph.model import Portfolio, to_networkx
+from tests.graph.impact_reference import reference_impact, reference_states
 from tests.graph.test_properties import LEVELS, failures, portfolios
 
 

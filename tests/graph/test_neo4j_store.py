@@ -101,12 +101,13 @@ def test_a_load_creates_the_constraints_and_indexes_it_relies_on(
     assert {"eagraph_node_revision", "eagraph_node_name"} <= indexes
 
 
+@pytest.mark.usefixtures("empty_neo4j")
 def test_rows_are_written_in_batches_not_one_statement_per_row(
-    neo4j_server: Neo4jServer, empty_neo4j: Driver, seed: Portfolio
+    neo4j_server: Neo4jServer, seed: Portfolio
 ) -> None:
     calls: list[int] = []
     with neo4j_server.store(batch_size=20) as store:
-        store.load(seed, progress=lambda done, total: calls.append(done))
+        store.load(seed, progress=lambda done, _total: calls.append(done))
     rows = len(seed.nodes) + len(seed.edges) + len(seed.findings)
     steps = [b - a for a, b in zip([0, *calls], calls, strict=False)]
     assert len(calls) < rows / 4
@@ -121,7 +122,7 @@ def test_a_failure_after_some_batches_keeps_readers_on_the_previous_revision(
     with neo4j_server.store(batch_size=10) as store, neo4j_server.store() as reader:
         store.load(seed)
 
-        def fail_after_three_batches(done: int, total: int) -> None:
+        def fail_after_three_batches(_done: int, _total: int) -> None:
             seen_midway.append(reader.read())
             if len(seen_midway) == 3:
                 raise RuntimeError("injected failure")
@@ -145,8 +146,9 @@ def test_a_failure_after_some_batches_keeps_readers_on_the_previous_revision(
         )
 
 
+@pytest.mark.usefixtures("empty_neo4j")
 def test_a_connection_lost_for_good_midway_is_store_unavailable_and_keeps_the_previous_revision(
-    neo4j_server: Neo4jServer, empty_neo4j: Driver, seed: Portfolio
+    neo4j_server: Neo4jServer, seed: Portfolio
 ) -> None:
     target = urlsplit(neo4j_server.uri)
     proxy = TcpProxy(target.hostname or "127.0.0.1", target.port or 7687)
@@ -160,7 +162,7 @@ def test_a_connection_lost_for_good_midway_is_store_unavailable_and_keeps_the_pr
     try:
         proxied.load(seed)
 
-        def cut_after_two_batches(done: int, total: int) -> None:
+        def cut_after_two_batches(done: int, _total: int) -> None:
             if done >= 20:
                 proxy.cut()
 
@@ -180,7 +182,7 @@ def test_a_connection_killed_by_the_server_midway_is_retried_and_the_load_comple
 ) -> None:
     killed: list[str] = []
 
-    def kill_store_connections(done: int, total: int) -> None:
+    def kill_store_connections(_done: int, _total: int) -> None:
         if not killed:
             records = empty_neo4j.execute_query(
                 "CALL dbms.listConnections() YIELD connectionId, userAgent WHERE userAgent = 'eagraph' "
@@ -232,8 +234,9 @@ def test_labels_and_relationship_types_come_only_from_the_enums() -> None:
 
 
 @pytest.mark.parametrize("writers", [1, 3])
+@pytest.mark.usefixtures("empty_neo4j")
 def test_one_writer_or_several_at_once_load_the_same_graph(
-    neo4j_server: Neo4jServer, empty_neo4j: Driver, seed: Portfolio, writers: int
+    neo4j_server: Neo4jServer, seed: Portfolio, writers: int
 ) -> None:
     with neo4j_server.store(batch_size=7) as store:
         store.writers = writers
@@ -242,8 +245,9 @@ def test_one_writer_or_several_at_once_load_the_same_graph(
         assert store.counts() == (len(seed.nodes), len(seed.edges))
 
 
+@pytest.mark.usefixtures("empty_neo4j")
 def test_sources_load_and_unload_one_by_one_and_readers_see_one_whole_graph_at_every_read(
-    neo4j_server: Neo4jServer, empty_neo4j: Driver, seed: Portfolio
+    neo4j_server: Neo4jServer, seed: Portfolio
 ) -> None:
     """Load A (the seed), load B (a second organisation's document naming A's things), unload A: after each
     step the counts are the in-memory result's, and a reader reading all along sees only whole revisions."""
@@ -267,7 +271,7 @@ def test_sources_load_and_unload_one_by_one_and_readers_see_one_whole_graph_at_e
                 lambda state, add=add, remove=remove: (
                     lambda graph, parts: (graph, StoreState(parts, state.decisions))
                 )(*combine(state.parts, add, remove, now="t")),
-                progress=lambda done, total: reads.append(reader.read()) if store.revision() else None,
+                progress=lambda _done, _total: reads.append(reader.read()) if store.revision() else None,
             )
             assert store.read() == want
             assert store.counts() == (len(want.nodes), len(want.edges))

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from graph.critical import critical, required_units
 from graph.edges import RANK, edge_rank
-from graph.impact import ImpactIndex, _fixpoint, impact, impact_states, state_rank
+from graph.impact import ImpactIndex, fixpoint, impact, impact_states, state_rank
 from graph.model import Confidence, Edge, Node, NodeKind, Portfolio, RelType, Strength, to_networkx
 from graph.traverse import cycles, dependents
 
@@ -77,7 +77,7 @@ def failures(draw: st.DrawFn, p: Portfolio, min_size: int = 1) -> list[str]:
 
 def degraded_for_all(G: nx.MultiDiGraph, down: list[str], level: str, node: str) -> bool:
     ix = ImpactIndex(G)
-    return bool(_fixpoint(ix, [ix.pos[f] for f in down], RANK[level]).level[ix.pos[node]])
+    return bool(fixpoint(ix, [ix.pos[f] for f in down], RANK[level]).level[ix.pos[node]])
 
 
 @given(st.data(), LEVELS)
@@ -107,9 +107,9 @@ def test_the_result_is_a_fixpoint_of_the_rules_and_nothing_outside_it_is_in_trou
 ) -> None:
     # The propagation keeps states monotone by joining; this checks the join never had to hide anything:
     # re-applying the rules to the final states changes no node, impacted or not. Both engines.
-    from graph.impact import ImpactIndex, _evaluate, _fixpoint
-    from graph.impact_reference import _evaluate as reference_evaluate
-    from graph.impact_reference import _fixpoint as reference_fixpoint
+    from graph.impact import ImpactIndex, _evaluate, fixpoint
+    from tests.graph.impact_reference import _evaluate as reference_evaluate
+    from tests.graph.impact_reference import _fixpoint as reference_fixpoint
 
     p = data.draw(portfolios())
     G = to_networkx(p)
@@ -120,7 +120,7 @@ def test_the_result_is_a_fixpoint_of_the_rules_and_nothing_outside_it_is_in_trou
             again = reference_evaluate(G, n, levels, per_actor, RANK[level])
             assert (again.level, again.per_actor) == (levels.get(n, 0), per_actor.get(n, {})), n
     ix = ImpactIndex(G)
-    fp = _fixpoint(ix, [ix.pos[f] for f in down], RANK[level])
+    fp = fixpoint(ix, [ix.pos[f] for f in down], RANK[level])
     for i, n in enumerate(ix.ids):
         if n not in down:
             viewer = n if ix.actor[i] else None

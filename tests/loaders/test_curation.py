@@ -140,7 +140,7 @@ def test_a_decision_that_does_not_apply_is_refused_with_409_and_nothing_is_store
     store.load(base())
     d = _d(1, "edges.remove", source="portal", target="case", type="USES")
     with pytest.raises(CurationError, match="does not apply") as caught:
-        store.update(decide(lambda seq: d, lambda: store.read()))  # type: ignore[arg-type, return-value]
+        store.update(decide(lambda _seq: d, lambda: store.read()))  # type: ignore[arg-type, return-value]
     assert caught.value.status == 409 and store.decisions() == () and store.read() == base()
 
 
@@ -148,7 +148,7 @@ def test_decisions_survive_a_new_version_of_the_document_in_the_store(tmp_path: 
     store = MemoryStore(tmp_path / "decisions.jsonl")
     store.load(base())
     d = _d(1, "edges.remove", source="portal", target="login", type="AUTHENTICATES_WITH")
-    store.update(decide(lambda seq: d, store.read))  # type: ignore[arg-type, return-value]
+    store.update(decide(lambda _seq: d, store.read))  # type: ignore[arg-type, return-value]
     newer = base().with_(nodes=(*base().nodes, Node("new", "New", NodeKind.SYSTEM)))
     store.update(load_whole(newer))
     assert ("portal", "login", "AUTHENTICATES_WITH") not in _keys(store.read())

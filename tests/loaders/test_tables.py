@@ -104,9 +104,7 @@ def test_a_table_of_the_text_documents_entries_reads_as_the_same_portfolio(
 
 
 @pytest.mark.parametrize("ruled", [True, False])
-def test_every_pdf_edge_points_at_the_page_and_line_its_sentence_starts_on(
-    texts: dict[str, Portfolio], ruled: bool
-) -> None:
+def test_every_pdf_edge_points_at_the_page_and_line_its_sentence_starts_on(ruled: bool) -> None:
     rows, note = _rows(SEED)
     pdf = table_pdf(rows, note=note, ruled=ruled)
     printed = {(page, line): f"{name} {desc}" for page, line, name, desc in pdf.lines}
@@ -510,4 +508,18 @@ def test_an_overlay_applies_to_a_table_and_a_rename_by_line_is_refused(fjordvik:
         encoding="utf-8",
     )
     with pytest.raises(LoadError, match="a table, whose names are its cells"):
+        load_any(pdf, overlay)
+
+
+def test_an_overlay_that_joins_sources_is_refused_for_a_table_as_for_a_text(
+    fjordvik: Pdf, tmp_path: Path
+) -> None:
+    pdf = tmp_path / "fjordvik.pdf"
+    pdf.write_bytes(fjordvik.data)
+    overlay = tmp_path / "overlay.yaml"
+    overlay.write_text(
+        "version: 1\nsame_as:\n  - {names: [Arkivo, Arkivet], reason: samme}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LoadError, match="'same_as' joins sources: it belongs in a manifest"):
         load_any(pdf, overlay)

@@ -120,7 +120,7 @@ def test_a_lock_left_by_a_dead_writer_is_taken_over_once_its_lease_runs_out(
 
 
 def test_a_writer_that_cannot_get_the_lock_in_time_fails_in_one_line_naming_the_holder(
-    neo4j_server: Neo4jServer, empty_neo4j: Driver, seed: Portfolio
+    neo4j_server: Neo4jServer, empty_neo4j: Driver
 ) -> None:
     empty_neo4j.execute_query(
         "CREATE (:WriterLock {name: 'eagraph', owner: 'host:42:abc', what: 'load of revision x (other.txt)', "

@@ -207,7 +207,7 @@ def test_a_reload_slower_than_the_reload_timeout_is_a_503_problem_and_loads_noth
     seed: Portfolio, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     other = generate(50, seed=3)
-    loads = Loads(1.5, lambda *args, **kwargs: other)
+    loads = Loads(1.5, lambda *_args, **_kwargs: other)
     monkeypatch.setattr("app.service.load_any", loads)
     app_ = create_app(settings(api_key=API_KEY, reload_timeout=0.5), store=seeded(seed))
     with started(app_, raise_server_exceptions=False) as c:
@@ -481,7 +481,7 @@ def test_serve_runs_uvicorn_with_the_timeouts_and_no_server_header(
     from app.cli import cli
 
     seen: dict[str, Any] = {}
-    monkeypatch.setattr(uvicorn, "run", lambda app_, **options: seen.update(options))
+    monkeypatch.setattr(uvicorn, "run", lambda _app, **options: seen.update(options))
     for name in [n for n in os.environ if n.startswith("EAGRAPH_")]:
         monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)

@@ -92,7 +92,7 @@ def test_a_node_link_edge_line_that_is_not_a_whole_number_from_1_to_10_million_i
     bad: Any, how: str, tmp_path: Path
 ) -> None:
     doc = node_link()
-    doc["edges"][0]["line"] = bad
+    doc["links"][0]["line"] = bad
     error = refused(doc, how, tmp_path)
     assert "edge 'portal' → 'login'" in error.message and "line" in error.message
 
@@ -161,7 +161,7 @@ def test_a_node_link_edge_field_of_the_wrong_type_or_value_is_refused_naming_fie
     field: str, bad: Any, how: str, tmp_path: Path
 ) -> None:
     doc = node_link()
-    doc["edges"][-1][field] = bad
+    doc["links"][-1][field] = bad
     error = refused(doc, how, tmp_path)
     assert "edge 'users' → 'portal'" in error.message and field in error.message
 
@@ -180,7 +180,7 @@ def test_a_line_out_of_range_in_graphml_archimate_or_csv_is_refused_naming_the_f
 
 def test_an_imported_portfolio_never_reaches_the_cypher_export_with_a_line_of_nan(tmp_path: Path) -> None:
     doc = node_link()
-    doc["edges"][0]["line"] = math.nan
+    doc["links"][0]["line"] = math.nan
     with pytest.raises(LoadError):
         read_json(doc, "load_any", tmp_path)
 
@@ -299,7 +299,7 @@ def test_a_node_link_id_with_surrounding_whitespace_is_refused(bad: str, how: st
 def test_a_node_link_node_id_that_is_not_text_is_refused(how: str, tmp_path: Path) -> None:
     doc = node_link()
     doc["nodes"][0]["id"] = 7
-    doc["edges"] = []
+    doc["links"] = []
     assert "id" in refused(doc, how, tmp_path).message
 
 
@@ -333,7 +333,7 @@ def test_a_node_link_edge_to_an_unknown_id_is_refused_naming_the_edge(
     end: str, how: str, tmp_path: Path
 ) -> None:
     doc = node_link()
-    doc["edges"][0][end] = "ghost"
+    doc["links"][0][end] = "ghost"
     error = refused(doc, how, tmp_path)
     assert "'ghost'" in error.message and "edge" in error.message and end in error.message
 
@@ -353,7 +353,7 @@ def test_a_csv_edge_to_an_unknown_id_is_refused() -> None:
 @READERS
 def test_a_node_link_scope_naming_an_unknown_id_is_refused(how: str, tmp_path: Path) -> None:
     doc = node_link()
-    doc["edges"][-1]["scope"] = ["ghost"]
+    doc["links"][-1]["scope"] = ["ghost"]
     error = refused(doc, how, tmp_path)
     assert "scope 'ghost'" in error.message and "edge 'users' → 'portal'" in error.message
 
@@ -373,7 +373,7 @@ def test_a_graphml_or_archimate_scope_naming_an_unknown_id_is_refused(fmt: str) 
 @READERS
 def test_a_duplicate_node_link_edge_is_refused_not_merged(how: str, tmp_path: Path) -> None:
     doc = node_link()
-    doc["edges"].append({**doc["edges"][0], "evidence": "Said again, differently."})
+    doc["links"].append({**doc["links"][0], "evidence": "Said again, differently."})
     assert "duplicate edge" in refused(doc, how, tmp_path).message
 
 

@@ -24,7 +24,7 @@ def test_neo4j_killed_midway_through_a_load_keeps_the_previous_revision_whole_an
     newer = smaller(seed)
     batches: list[int] = []
 
-    def kill_after_three_batches(done: int, total: int) -> None:
+    def kill_after_three_batches(done: int, _total: int) -> None:
         batches.append(done)
         if len(batches) == 3:
             own_neo4j.kill()

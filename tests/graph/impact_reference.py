@@ -1,4 +1,4 @@
-"""The reference implementation of :func:`graph.impact.impact`: the semantics written as directly as possible.
+"""A test oracle: :func:`graph.impact.impact` written as directly as the semantics are stated.
 
 A worklist fixpoint that re-evaluates a node from all its out-edges whenever a dependency changes, then a
 breadth-first explanation over the whole answer, then a second fixpoint without inferred edges, one without

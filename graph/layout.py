@@ -29,8 +29,13 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Annotated
 
 import networkx as nx
+from pydantic import Field, WithJsonSchema
+
+from graph.model import NodeKind
+from graph.shape import ConfidenceName, Shaped, StrengthName
 
 __all__ = ["GraphView", "LaidEdge", "LaidNode", "Point", "layered_layout"]
 
@@ -44,38 +49,42 @@ MAX_LABEL = 28  # the page shortens further to fit the box
 
 
 @dataclass(frozen=True, slots=True)
-class Point:
+class Point(Shaped):
     x: float
     y: float
 
 
 @dataclass(frozen=True, slots=True)
-class LaidNode:
+class LaidNode(Shaped):
     id: str
     name: str
-    label: str  # the short name, cut to fit a box
-    kind: str
+    label: Annotated[str, Field(description="The short name, cut to fit its box.")]
+    kind: Annotated[str, WithJsonSchema({"type": "string", "enum": [k.value for k in NodeKind]})]
     column: int
     x: float  # top-left corner of the box
     y: float
     width: float
     height: float
-    sources: tuple[str, ...] = ()  # the sources that describe or mention it (several portfolios merged)
+    sources: Annotated[  # several portfolios merged
+        tuple[str, ...], Field(description="The sources that describe or mention it.")
+    ] = ()
 
 
 @dataclass(frozen=True, slots=True)
-class LaidEdge:
+class LaidEdge(Shaped):
     source: str
     target: str
     types: tuple[str, ...]  # every relation type from source to target
-    confidence: str  # the best confidence among them
-    strength: str  # hard if any is hard
+    confidence: ConfidenceName  # the best confidence among them
+    strength: StrengthName  # hard if any is hard
     points: tuple[Point, ...]  # from the source box's right side to the target box's left side
-    back: bool  # drawn against the flow (closes a cycle)
+    back: Annotated[bool, Field(description="Drawn against the flow: the edge closes a cycle.")]
 
 
 @dataclass(frozen=True, slots=True)
-class GraphView:
+class GraphView(Shaped):
+    """The whole graph laid out left to right in the dependency direction (for the web explorer)."""
+
     nodes: tuple[LaidNode, ...]
     edges: tuple[LaidEdge, ...]
     width: float
