@@ -11,13 +11,15 @@ export PYTHONDONTWRITEBYTECODE := 1
 # neo4j-install / neo4j-start / neo4j-stop / neo4j-status; exports NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD.
 include dev/neo4j/neo4j.mk
 
-.PHONY: help install run test lint unit parse load eval browser-deps interchange-deps bench bench-quick bench-deps clean lock audit loadtest
+.PHONY: help install run test lint unit parse load eval browser-deps interchange-deps bench bench-quick bench-deps clean lock audit loadtest cli-docs doctor
 .DEFAULT_GOAL := help
 
 help:
 	@echo "make run           install, load the seed into the in-memory store, serve API + page on $(HOST):$(PORT)"
 	@echo "make test          install, lint, start Neo4j, run every test (CI=true: none may skip), stop Neo4j"
 	@echo "make lint          ruff + mypy"
+	@echo "make doctor        what is missing on this machine (Python, venv, portfolio, Neo4j, Java, chromium, port)"
+	@echo "make cli-docs      regenerate docs/cli.md from the CLI itself (make test checks it is current)"
 	@echo "make interchange-deps  the ecosystem readers of tests/interchange/ (npm ci into node_modules/, chromium)"
 	@echo "make parse         print the parsed seed portfolio"
 	@echo "make neo4j-start   start the dev Neo4j (bolt $(NEO4J_URI), Browser http://127.0.0.1:$(NEO4J_HTTP_PORT)/browser/)"
@@ -61,6 +63,13 @@ lint: install
 	$(BIN)/ruff check app graph loaders tests bench dev/lock.py dev/answers.py
 	$(BIN)/ruff format --check app graph loaders tests bench dev/lock.py dev/answers.py
 	$(BIN)/mypy
+
+# docs/cli.md is generated from the CLI (typer's own renderer); tests/app/test_cli_formats.py checks it is current.
+doctor: install
+	$(BIN)/eagraph doctor
+
+cli-docs: install
+	COLUMNS=100 NO_COLOR=1 $(BIN)/python -m typer app.cli utils docs --name eagraph --output docs/cli.md
 
 # Debian's chromium for the Neo4j Browser test (Playwright drives it; no browser is ever downloaded).
 # Without root it cannot be installed: fine on a laptop (that test skips), an error under CI=true.

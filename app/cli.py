@@ -8,8 +8,8 @@ too short …: :func:`app.settings.describe`), 1 when the store cannot be reache
 
 from __future__ import annotations
 
-import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -27,9 +27,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from app import diff_view
+from app.completion import complete_node
 from app.curation_cli import curation_app
+from app.doctor import report, run_checks
 from app.keys import KeysError, KeysFile, Role
+from app.output import Format, Printer, choose, print_json
 from app.settings import Settings, describe
+from app.version import version_text
 from graph import analysis
 from graph.analysis import EagraphError, Impact, Resolver
 from graph.diff import diff as graph_diff
@@ -45,20 +49,46 @@ from loaders.interchange import load_any, load_one
 from loaders.manifest import is_manifest, open_manifest
 from loaders.sources import Resolution, Source, file_hash, portfolio_sources, source_id_of
 
+EXIT_CODES = (
+    "Exit codes: 0 ok; 1 a failure (a store that cannot be reached or refuses, a doctor check that failed); "
+    "2 bad input (a file that does not parse, an unknown name, a bad option or setting); 141 the reader of "
+    "a pipe stopped early (as git). Data goes to stdout, errors to stderr, always."
+)
 cli = typer.Typer(
     name="eagraph",
     help="Dependency graph of an IT portfolio: what breaks when something is down, with the evidence.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
 )
-out = Console(soft_wrap=False)
+out = Printer()
 err = Console(stderr=True)
 
 
+def _show_version(asked: bool) -> None:
+    if asked:
+        typer.echo(version_text())
+        raise typer.Exit()
+
+
 @cli.callback()
-def _root() -> None:
+def _root(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_show_version,
+            help="The version, the git commit when run from a checkout, Python, networkx and the Neo4j driver.",
+        ),
+    ] = False,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour (NO_COLOR in the environment does the same).")
+    ] = False,
+) -> None:
     """eagraph: ask what breaks, what depends on what, and why — every answer cites its source sentence."""
+    if no_color:
+        out.console.no_color = err.no_color = True
 
 
 PortfolioOpt = Annotated[
@@ -75,7 +105,24 @@ PortfolioOpt = Annotated[
 OverlayOpt = Annotated[
     Path | None, typer.Option("--overlay", help="A curated overlay to apply to the document.")
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout (= --format json).")]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help="table (the default on a terminal), tsv (the default when piped: one row per line, nothing "
+        "wrapped), csv, json or md.",
+        show_default=False,
+    ),
+]
+NodeArg = Annotated[
+    str, typer.Argument(help="A node: id, name, alias or abbreviation.", autocompletion=complete_node)
+]
+NodesArg = Annotated[
+    list[str],
+    typer.Argument(help="What is down: ids, names, aliases or abbreviations.", autocompletion=complete_node),
+]
 ConfidenceOpt = Annotated[
     Confidence,
     typer.Option(
@@ -121,8 +168,10 @@ Neo4jUriOpt = Annotated[
 ]
 
 
-def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+def _format(fmt: Format | None, as_json: bool) -> Format:
+    """The format this command prints in (see :func:`app.output.choose`); the printer follows it."""
+    out.format = choose(fmt, as_json)
+    return out.format
 
 
 def _parse_tables(p: Portfolio) -> None:
@@ -159,7 +208,7 @@ def _parse_tables(p: Portfolio) -> None:
             e.confidence.value,
             _loss_rule(e, groups),
             where(e.document, e.page, e.line),
-            e.evidence if len(e.evidence) < 120 else e.evidence[:117] + "…",
+            e.evidence if len(e.evidence) < 120 or out.format is not Format.TABLE else e.evidence[:117] + "…",
         )
     out.print(edges)
     findings = Table(title="Data-quality findings")
@@ -181,10 +230,11 @@ def parse(
     ] = None,
     overlay: OverlayOpt = None,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """Parse portfolio documents into nodes, evidence-backed edges and data-quality findings."""
     p = load_any(paths or None, overlay)
-    if as_json:
+    if _format(fmt, as_json) is Format.JSON:
         print_json(p.to_dict())
     else:
         _parse_tables(p)
@@ -192,7 +242,7 @@ def parse(
 
 @cli.command()
 def impact(
-    names: Annotated[list[str], typer.Argument(help="What is down: ids, names, aliases or abbreviations.")],
+    names: NodesArg,
     portfolio: PortfolioOpt = None,
     overlay: OverlayOpt = None,
     min_confidence: ConfidenceOpt = DEFAULT_CONFIDENCE,
@@ -202,12 +252,13 @@ def impact(
         typer.Option("--limit", min=1, help="Show at most this many impacted nodes (default: all)."),
     ] = None,
     offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many impacted nodes.")] = 0,
+    fmt: FormatOpt = None,
 ) -> None:
     """What breaks when these are down: each impacted node, its state, why, and who notices."""
     G, resolver = _graph(portfolio, overlay)
     down = resolver.resolve_all(names)
     result = analysis.impact(G, down, min_confidence=min_confidence)
-    if as_json:
+    if _format(fmt, as_json) is Format.JSON:
         print_json(result.to_dict(offset=offset, limit=limit))
     else:
         _impact_tables(G, result, offset, limit)
@@ -353,12 +404,12 @@ def _impact_tables(G: nx.MultiDiGraph, result: Impact, offset: int = 0, limit: i
 
 
 def _reach(node: str, portfolio: Path | None, overlay: Path | None, depth: int | None,
-           min_confidence: Confidence, as_json: bool, upstream: bool) -> None:  # fmt: skip
+           min_confidence: Confidence, fmt: Format, upstream: bool) -> None:  # fmt: skip
     G, resolver = _graph(portfolio, overlay)
     node_id = resolver.resolve(node)
     walk = analysis.dependencies if upstream else analysis.dependents
     reach = walk(G, node_id, depth=depth, min_confidence=min_confidence)
-    if as_json:
+    if fmt is Format.JSON:
         print_json(reach.to_dict())
         return
     title = "depends on" if upstream else "is depended on by"
@@ -380,53 +431,75 @@ def _reach(node: str, portfolio: Path | None, overlay: Path | None, depth: int |
 
 @cli.command()
 def deps(
-    name: Annotated[str, typer.Argument(help="A node: id, name, alias or abbreviation.")],
+    name: NodeArg,
     portfolio: PortfolioOpt = None,
     overlay: OverlayOpt = None,
     depth: DepthOpt = None,
     min_confidence: ConfidenceOpt = DEFAULT_CONFIDENCE,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """What NAME depends on, directly and transitively."""
-    _reach(name, portfolio, overlay, depth, min_confidence, as_json, upstream=True)
+    _reach(name, portfolio, overlay, depth, min_confidence, _format(fmt, as_json), upstream=True)
 
 
 @cli.command()
 def dependents(
-    name: Annotated[str, typer.Argument(help="A node: id, name, alias or abbreviation.")],
+    name: NodeArg,
     portfolio: PortfolioOpt = None,
     overlay: OverlayOpt = None,
     depth: DepthOpt = None,
     min_confidence: ConfidenceOpt = DEFAULT_CONFIDENCE,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """What depends on NAME, directly and transitively."""
-    _reach(name, portfolio, overlay, depth, min_confidence, as_json, upstream=False)
+    _reach(name, portfolio, overlay, depth, min_confidence, _format(fmt, as_json), upstream=False)
 
 
 @cli.command()
 def path(
-    source: Annotated[str, typer.Argument(help="From: id, name, alias or abbreviation.")],
-    target: Annotated[str, typer.Argument(help="To: id, name, alias or abbreviation.")],
+    source: Annotated[
+        str, typer.Argument(help="From: id, name, alias or abbreviation.", autocompletion=complete_node)
+    ],
+    target: Annotated[
+        str, typer.Argument(help="To: id, name, alias or abbreviation.", autocompletion=complete_node)
+    ],
     portfolio: PortfolioOpt = None,
     overlay: OverlayOpt = None,
     min_confidence: ConfidenceOpt = DEFAULT_CONFIDENCE,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """How SOURCE reaches TARGET: every shortest dependency path, with evidence."""
     G, resolver = _graph(portfolio, overlay)
     result = analysis.paths(
         G, resolver.resolve(source), resolver.resolve(target), min_confidence=min_confidence
     )
-    if as_json:
+    if _format(fmt, as_json) is Format.JSON:
         print_json(result.to_dict())
         return
-    out.print(result.message)
+    out.print(escape(result.message), highlight=False)
     for p in result.paths:
-        out.print(f"\n[bold]{_chain(G, p)}[/]")
-        for hop in p.hops:
-            out.print(f"  {_name(G, hop.source)} —{hop.type}→ {_name(G, hop.target)}: “{hop.evidence}” "
-                      f"({where(hop.document, hop.page, hop.line)}, {hop.confidence}, {hop.strength})", highlight=False)  # fmt: skip
+        out.print(_hops_table(G, p.hops, _chain(G, p)))
+
+
+def _hops_table(G: nx.MultiDiGraph, hops: Sequence[analysis.Hop], title: str) -> Table:
+    """One row per hop of a path: who depends on whom, how, and the sentence that says so."""
+    t = Table(title=escape(title))
+    for col in ("from", "type", "to", "evidence", "where", "confidence", "strength"):
+        t.add_column(col, overflow="fold")
+    for hop in hops:
+        t.add_row(
+            escape(_name(G, hop.source)),
+            hop.type,
+            escape(_name(G, hop.target)),
+            escape(f"“{hop.evidence}”"),
+            where(hop.document, hop.page, hop.line),
+            hop.confidence,
+            hop.strength,
+        )
+    return t
 
 
 @cli.command()
@@ -436,11 +509,12 @@ def critical(
     min_confidence: ConfidenceOpt = DEFAULT_CONFIDENCE,
     top: Annotated[int, typer.Option("--top", min=1, help="Show this many nodes.")] = 15,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """Critical components: blast radius, single points of failure, fatal pairs, betweenness."""
     G, _ = _graph(portfolio, overlay)
     result = analysis.critical(G, min_confidence=min_confidence)
-    if as_json:
+    if _format(fmt, as_json) is Format.JSON:
         print_json(result.to_dict())
         return
     shown = result.nodes[:top]
@@ -501,21 +575,18 @@ def cycles(
     overlay: OverlayOpt = None,
     min_confidence: ConfidenceOpt = DEFAULT_CONFIDENCE,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """Circular dependencies."""
     G, _ = _graph(portfolio, overlay)
     result = analysis.cycles(G, min_confidence=min_confidence)
-    if as_json:
+    if _format(fmt, as_json) is Format.JSON:
         print_json(result.to_dict())
         return
     if not result.cycles:
         out.print("No circular dependencies.")
     for c in result.cycles:
-        out.print(" → ".join(_name(G, n) for n in (*c.nodes, c.nodes[0])))
-        for hop in c.path.hops:
-            out.print(
-                f"  {hop.type}: “{hop.evidence}” ({where(hop.document, hop.page, hop.line)})", highlight=False
-            )
+        out.print(_hops_table(G, c.path.hops, " → ".join(_name(G, n) for n in (*c.nodes, c.nodes[0]))))
 
 
 def _loaded_ids(store: GraphStore) -> list[str]:
@@ -574,14 +645,10 @@ def diff_command(
     neo4j: Annotated[bool, typer.Option("--neo4j", help="FROM and TO are revisions kept in Neo4j.")] = False,
     min_confidence: ConfidenceOpt = DEFAULT_CONFIDENCE,
     as_json: JsonOpt = False,
-    fmt: Annotated[
-        str | None,
-        typer.Option("--format", help="md: Markdown for a report (default: tables; --json: JSON)."),
-    ] = None,
+    fmt: FormatOpt = None,
 ) -> None:
     """What changed between two portfolios, and what it did to the blast radius (largest change first)."""
-    if fmt not in (None, "md", "table", "json"):
-        raise LoadError("--format", None, f"unknown format {fmt!r}; expected table, md or json")
+    chosen = _format(fmt, as_json)
     if neo4j:
         store = open_store(Settings(store="neo4j"))
         try:
@@ -599,9 +666,9 @@ def diff_command(
     def name(node_id: str) -> str:
         return names.get(node_id, node_id)
 
-    if as_json or fmt == "json":
+    if chosen is Format.JSON:
         print_json(d.to_dict())
-    elif fmt == "md":
+    elif chosen is Format.MD:
         typer.echo(diff_view.markdown(d, name), nl=False)
     else:
         out.print(diff_view.tables(d, name))
@@ -611,14 +678,16 @@ def diff_command(
 def revisions(
     neo4j_uri: Neo4jUriOpt = None,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """The revisions Neo4j keeps (EAGRAPH_REVISIONS_KEPT), the most recent first: id, time, what made it, size."""
+    chosen = _format(fmt, as_json)
     store = open_store(_neo4j_settings(neo4j_uri))
     try:
         items = store.revisions()
     finally:
         store.close()
-    if as_json:
+    if chosen is Format.JSON:
         print_json([r.to_dict() for r in items])
         return
     table = Table("revision", "made", "by", "nodes", "edges", "", title="Revisions kept")
@@ -761,8 +830,10 @@ def sources(
     ] = False,
     neo4j_uri: Neo4jUriOpt = None,
     as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
 ) -> None:
     """The sources of the graph: id, document, organisation, file hash, the revision that loaded it, when."""
+    chosen = _format(fmt, as_json)
     rows: list[dict[str, Any]]
     if store_choice or neo4j_uri is not None:
         store = open_store(_neo4j_settings(neo4j_uri))
@@ -780,7 +851,7 @@ def sources(
     else:
         p = load_any(portfolio, None)
         rows = [{**r.to_dict(), "revision": p.revision, "loaded_at": None} for r in portfolio_sources(p)]
-    if as_json:
+    if chosen is Format.JSON:
         print_json(rows)
         return
     table = Table("id", "document", "organisation", "sha256", "revision", "loaded at", title="Sources")
@@ -794,6 +865,26 @@ def sources(
             r.get("loaded_at") or "",
         )
     out.print(table)
+
+
+@cli.command()
+def doctor(
+    portfolio: PortfolioOpt = None,
+    host: Annotated[str, typer.Option("--host", help="Where `eagraph serve` will listen.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="The API's port.")] = 8000,
+    as_json: JsonOpt = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """Check what a newcomer trips on — Python, the venv, the portfolio, Neo4j, Java, chromium, the API port —
+    and say how to fix each. Exit 0 when all pass, 1 otherwise."""
+    settings = Settings(portfolio=str(portfolio)) if portfolio else Settings()
+    checks = run_checks(settings, host, port)
+    if _format(fmt, as_json) is Format.JSON:
+        print_json({"ok": all(c.ok for c in checks), "checks": [c.to_dict() for c in checks]})
+    else:
+        report(checks, out)
+    if not all(c.ok for c in checks):
+        raise typer.Exit(1)
 
 
 class StoreChoice(StrEnum):
@@ -997,6 +1088,9 @@ def main() -> None:
     except SettingsError as exc:  # a list or mapping setting that is not JSON
         err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True, markup=True)
         raise SystemExit(2) from None
+    except BrokenPipeError:  # `eagraph impact hINT | head`: the reader stopped early; quiet, as git is
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        raise SystemExit(141) from None
 
 
 if __name__ == "__main__":
