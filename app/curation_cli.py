@@ -7,7 +7,6 @@ decisions file beside the portfolio (``EAGRAPH_DECISIONS_FILE``, default ``<port
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from app.output import print_json
 from app.settings import Settings
 from graph.store import Decision, GraphStore, MemoryStore, current_or_none, read_decisions
 from graph.stores import open_store
@@ -111,6 +111,6 @@ def import_(
     finally:
         store.close()
     if as_json:
-        typer.echo(json.dumps([d.to_dict() for d in made], ensure_ascii=False, indent=2))
+        print_json([d.to_dict() for d in made])
     else:
         out.print(f"{overlay}: {len(made)} decisions made by {author}")
